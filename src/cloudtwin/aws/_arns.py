@@ -1,0 +1,27 @@
+"""ARNs and URLs: the only module that knows their formats."""
+
+from __future__ import annotations
+
+from cloudtwin.engines._kernel.scope import Scope
+
+
+def arn(service: str, scope: Scope, resource: str) -> str:
+    return f"arn:aws:{service}:{scope.location}:{scope.tenant}:{resource}"
+
+
+def resource_name(value: str, service: str, kind: str) -> str:
+    """``value`` itself, or the name inside an ARN like arn:aws:<service>:...:<kind>/<name>."""
+    if value.startswith(f"arn:aws:{service}:"):
+        resource = value.split(":", 5)[5]
+        prefix = f"{kind}/"
+        if resource.startswith(prefix):
+            return resource[len(prefix):].split("/", 1)[0]
+    return value
+
+
+def arn_scope(value: str) -> Scope | None:
+    """The (account, region) an ARN names, or None for a plain name."""
+    parts = value.split(":", 5)
+    if len(parts) == 6 and parts[0] == "arn":
+        return Scope(parts[4], parts[3])
+    return None

@@ -1,0 +1,22 @@
+"""The DynamoDB face, on the table engine.
+
+LIMITATIONS (known differences from AWS):
+- Tables and indexes are ACTIVE at once (CreateTable answers ACTIVE, not CREATING); global
+  secondary indexes are updated with the table, so they are never stale.
+- Capacity is recorded, never enforced: no throttling.
+- ItemCount/TableSizeBytes are exact at every DescribeTable (AWS refreshes them about every
+  six hours); index ItemCount/IndexSizeBytes are reported as 0.
+- TTL deletes expired items within one sweep interval (default 1 s) of their expiry on the
+  server clock, where AWS takes up to a few days.
+"""
+
+from cloudtwin.aws._face import Face, Operations
+from cloudtwin.aws.dynamodb import tables
+from cloudtwin.aws.dynamodb.env import DynamoEnv
+from cloudtwin.aws.dynamodb.errors import to_aws
+
+operations = Operations({**tables.operations})
+
+FACE = Face("dynamodb", operations, to_aws)
+
+__all__ = ["FACE", "DynamoEnv"]

@@ -1,0 +1,215 @@
+"""The table engine's schema and SQL. Items are CBOR blobs keyed by order-preserving key bytes.
+
+``items``: one row per item: (table, partition key bytes, sort key bytes) -> item. ``h`` is a
+32-bit hash of the partition key: scans walk (h, pk, sk), so they come out in hash order as
+in the cloud, and parallel scan segments are ranges of h. ``expires`` is the item's TTL time.
+``index_entries``: one row per item per secondary index it appears in (sparse indexes
+simply have no row). ``changes``: every write, for change streams.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+import cbor2
+
+from cloudtwin.storage import Database
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS tables(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant TEXT NOT NULL, location TEXT NOT NULL, name TEXT NOT NULL,
+    spec BLOB NOT NULL, created REAL NOT NULL, table_id TEXT NOT NULL, tags BLOB NOT NULL,
+    UNIQUE(tenant, location, name));
+CREATE TABLE IF NOT EXISTS items(
+    tbl INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, h INTEGER NOT NULL,
+    item BLOB NOT NULL, size INTEGER NOT NULL, expires REAL,
+    PRIMARY KEY(tbl, pk, sk)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS items_by_hash ON items(tbl, h, pk, sk);
+CREATE INDEX IF NOT EXISTS items_by_expiry ON items(expires) WHERE expires IS NOT NULL;
+CREATE TABLE IF NOT EXISTS index_entries(
+    tbl INTEGER NOT NULL, idx TEXT NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL,
+    tpk BLOB NOT NULL, tsk BLOB NOT NULL, h INTEGER NOT NULL,
+    PRIMARY KEY(tbl, idx, pk, sk, tpk, tsk)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS index_entries_by_hash ON index_entries(tbl, idx, h, pk, sk, tpk, tsk);
+CREATE TABLE IF NOT EXISTS changes(
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl INTEGER NOT NULL, at REAL NOT NULL,
+    event TEXT NOT NULL, keys BLOB NOT NULL, old BLOB, new BLOB, expired INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS changes_by_table ON changes(tbl, seq);
+CREATE TABLE IF NOT EXISTS write_tokens(
+    tenant TEXT NOT NULL, token TEXT NOT NULL, digest TEXT NOT NULL, at REAL NOT NULL,
+    PRIMARY KEY(tenant, token));
+"""
+
+
+def encode(value: Any) -> bytes:
+    return cbor2.dumps(value)
+
+
+def decode(blob: bytes) -> Any:
+    return cbor2.loads(blob)
+
+
+def key_hash(pk: bytes) -> int:
+    return zlib.crc32(pk)
+
+
+class TableStore:
+    """SQL over one engine database; knows rows, not rules."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- tables -------------------------------------------------------------------------------
+    def load_tables(self) -> list[tuple[Any, ...]]:
+        return self.db.all("SELECT id, tenant, location, name, spec, created, table_id, tags FROM tables")
+
+    def insert_table(self, tenant: str, location: str, name: str, spec: bytes, created: float,
+                     table_id: str, tags: bytes) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO tables(tenant, location, name, spec, created, table_id, tags) VALUES (?,?,?,?,?,?,?)",
+            (tenant, location, name, spec, created, table_id, tags),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def update_table(self, tbl: int, spec: bytes, tags: bytes) -> None:
+        self.db.execute("UPDATE tables SET spec=?, tags=? WHERE id=?", (spec, tags, tbl))
+
+    def delete_table(self, tbl: int) -> None:
+        for sql in ("DELETE FROM items WHERE tbl=?", "DELETE FROM index_entries WHERE tbl=?",
+                    "DELETE FROM changes WHERE tbl=?", "DELETE FROM tables WHERE id=?"):
+            self.db.execute(sql, (tbl,))
+
+    def table_stats(self, tbl: int) -> tuple[int, int]:
+        count, size = self.db.one("SELECT count(*), coalesce(sum(size), 0) FROM items WHERE tbl=?", (tbl,))
+        return int(count), int(size)
+
+    # -- items --------------------------------------------------------------------------------
+    def get(self, tbl: int, pk: bytes, sk: bytes) -> bytes | None:
+        row = self.db.one("SELECT item FROM items WHERE tbl=? AND pk=? AND sk=?", (tbl, pk, sk))
+        return row[0] if row else None
+
+    def put(self, tbl: int, pk: bytes, sk: bytes, item: bytes, size: int, expires: float | None) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO items(tbl, pk, sk, h, item, size, expires) VALUES (?,?,?,?,?,?,?)",
+            (tbl, pk, sk, key_hash(pk), item, size, expires),
+        )
+
+    def delete(self, tbl: int, pk: bytes, sk: bytes) -> None:
+        self.db.execute("DELETE FROM items WHERE tbl=? AND pk=? AND sk=?", (tbl, pk, sk))
+
+    def set_expiry(self, tbl: int, pk: bytes, sk: bytes, expires: float | None) -> None:
+        self.db.execute("UPDATE items SET expires=? WHERE tbl=? AND pk=? AND sk=?", (expires, tbl, pk, sk))
+
+    def all_items(self, tbl: int) -> Iterator[tuple[bytes, bytes, bytes]]:
+        return iter(self.db.execute("SELECT pk, sk, item FROM items WHERE tbl=?", (tbl,)))
+
+    def expired(self, now: float, limit: int) -> list[tuple[int, bytes, bytes]]:
+        return self.db.all(
+            "SELECT tbl, pk, sk FROM items WHERE expires IS NOT NULL AND expires <= ? LIMIT ?", (now, limit)
+        )
+
+    # -- index entries --------------------------------------------------------------------------
+    def put_entry(self, tbl: int, idx: str, pk: bytes, sk: bytes, tpk: bytes, tsk: bytes) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO index_entries(tbl, idx, pk, sk, tpk, tsk, h) VALUES (?,?,?,?,?,?,?)",
+            (tbl, idx, pk, sk, tpk, tsk, key_hash(pk)),
+        )
+
+    def delete_entry(self, tbl: int, idx: str, pk: bytes, sk: bytes, tpk: bytes, tsk: bytes) -> None:
+        self.db.execute(
+            "DELETE FROM index_entries WHERE tbl=? AND idx=? AND pk=? AND sk=? AND tpk=? AND tsk=?",
+            (tbl, idx, pk, sk, tpk, tsk),
+        )
+
+    def drop_index(self, tbl: int, idx: str) -> None:
+        self.db.execute("DELETE FROM index_entries WHERE tbl=? AND idx=?", (tbl, idx))
+
+    # -- ranges ---------------------------------------------------------------------------------
+    def query_rows(self, tbl: int, pk: bytes, bounds: list[tuple[str, bytes]], after: bytes | None,
+                   forward: bool) -> Iterator[tuple[bytes, bytes, bytes, int]]:
+        """Items of one partition within the sort-key bounds, resuming after ``after``."""
+        sql, args = ["SELECT pk, sk, item, size FROM items WHERE tbl=? AND pk=?"], [tbl, pk]
+        _bounds(sql, args, "sk", bounds)
+        if after is not None:
+            _bounds(sql, args, "sk", [(">" if forward else "<", after)])
+        sql.append("ORDER BY sk" + ("" if forward else " DESC"))
+        return iter(self.db.execute(" ".join(sql), args))
+
+    def query_index_rows(self, tbl: int, idx: str, pk: bytes, bounds: list[tuple[str, bytes]],
+                         after: tuple[bytes, bytes, bytes] | None, forward: bool
+                         ) -> Iterator[tuple[bytes, bytes, bytes, int]]:
+        """Entries of one index partition within the sort-key bounds, joined to their items.
+
+        Rows are (tpk, tsk, item, size) in (sort key, table keys) order; ``after`` resumes
+        after the entry (sk, tpk, tsk).
+        """
+        sql = ["SELECT e.tpk, e.tsk, i.item, i.size FROM index_entries e JOIN items i",
+               "ON i.tbl=e.tbl AND i.pk=e.tpk AND i.sk=e.tsk WHERE e.tbl=? AND e.idx=? AND e.pk=?"]
+        args: list[Any] = [tbl, idx, pk]
+        _bounds(sql, args, "e.sk", bounds)
+        if after is not None:
+            _bounds(sql, args, "(e.sk, e.tpk, e.tsk)", [(">" if forward else "<", after)])
+        order = "" if forward else " DESC"
+        sql.append(f"ORDER BY e.sk{order}, e.tpk{order}, e.tsk{order}")
+        return iter(self.db.execute(" ".join(sql), args))
+
+    def scan_rows(self, tbl: int, after: tuple[int, bytes, bytes] | None, h_low: int, h_high: int
+                  ) -> Iterator[tuple[bytes, bytes, bytes, int]]:
+        sql = ["SELECT pk, sk, item, size FROM items WHERE tbl=? AND h>=? AND h<?"]
+        args: list[Any] = [tbl, h_low, h_high]
+        if after is not None:
+            sql.append("AND (h, pk, sk) > (?, ?, ?)")
+            args.extend(after)
+        sql.append("ORDER BY h, pk, sk")
+        return iter(self.db.execute(" ".join(sql), args))
+
+    def scan_index_rows(self, tbl: int, idx: str, after: tuple[int, bytes, bytes, bytes, bytes] | None,
+                        h_low: int, h_high: int) -> Iterator[tuple[bytes, bytes, bytes, int]]:
+        sql = ["SELECT e.tpk, e.tsk, i.item, i.size FROM index_entries e JOIN items i",
+               "ON i.tbl=e.tbl AND i.pk=e.tpk AND i.sk=e.tsk WHERE e.tbl=? AND e.idx=? AND e.h>=? AND e.h<?"]
+        args: list[Any] = [tbl, idx, h_low, h_high]
+        if after is not None:
+            sql.append("AND (e.h, e.pk, e.sk, e.tpk, e.tsk) > (?, ?, ?, ?, ?)")
+            args.extend(after)
+        sql.append("ORDER BY e.h, e.pk, e.sk, e.tpk, e.tsk")
+        return iter(self.db.execute(" ".join(sql), args))
+
+    # -- change log and tokens -------------------------------------------------------------------
+    def record_change(self, tbl: int, at: float, event: str, keys: bytes, old: bytes | None,
+                      new: bytes | None, expired: bool = False) -> None:
+        self.db.execute(
+            "INSERT INTO changes(tbl, at, event, keys, old, new, expired) VALUES (?,?,?,?,?,?,?)",
+            (tbl, at, event, keys, old, new, int(expired)),
+        )
+
+    def trim_changes(self, before: float) -> None:
+        self.db.execute("DELETE FROM changes WHERE at < ?", (before,))
+
+    def token(self, tenant: str, token: str) -> tuple[str, float] | None:
+        row = self.db.one("SELECT digest, at FROM write_tokens WHERE tenant=? AND token=?", (tenant, token))
+        return (row[0], row[1]) if row else None
+
+    def save_token(self, tenant: str, token: str, digest: str, at: float) -> None:
+        self.db.execute("INSERT OR REPLACE INTO write_tokens(tenant, token, digest, at) VALUES (?,?,?,?)",
+                        (tenant, token, digest, at))
+
+    def trim_tokens(self, before: float) -> None:
+        self.db.execute("DELETE FROM write_tokens WHERE at < ?", (before,))
+
+    def clear(self) -> None:
+        for table in ("items", "index_entries", "changes", "write_tokens", "tables"):
+            self.db.execute(f"DELETE FROM {table}")
+
+
+def _bounds(sql: list[str], args: list[Any], column: str, bounds: list[tuple[str, Any]]) -> None:
+    """Append ``AND column <op> value`` for each (op, value); a tuple value is a row value."""
+    for op, value in bounds:
+        if isinstance(value, tuple):
+            sql.append(f"AND {column} {op} ({', '.join('?' * len(value))})")
+            args.extend(value)
+        else:
+            sql.append(f"AND {column} {op} ?")
+            args.append(value)

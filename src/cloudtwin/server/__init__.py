@@ -1,0 +1,1 @@
+"""The process: ASGI app, routing, internal endpoints, background sweeps, composition."""
