@@ -51,7 +51,8 @@ class ServerProcess:
     def start(self) -> "ServerProcess":
         args = [sys.executable, "-m", "cloudtwin", "up", "--port", str(self.port),
                 "--data-dir", str(self.data_dir), *self.extra]
-        self.proc = subprocess.Popen(args, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -51,7 +51,7 @@ def list_tables(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, Any
 @operations.operation("DeleteTable")
 def delete_table(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
     name = table_name(p)
-    if env.tables.describe_table(ctx.scope, name).spec.meta.get("deletion_protection"):
+    if env.tables.table_spec(ctx.scope, name).meta.get("deletion_protection"):
         raise validation_error(f"Resource cannot be deleted as it is currently protected against deletion. "
                                f"Disable deletion protection first.")
     info = env.tables.delete_table(ctx.scope, name)
@@ -61,7 +61,7 @@ def delete_table(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, An
 @operations.operation("UpdateTable")
 def update_table(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
     name = table_name(p)
-    spec = env.tables.describe_table(ctx.scope, name).spec
+    spec = env.tables.table_spec(ctx.scope, name)
     changed = _apply_settings(spec, p, ctx.now)
     changed = _apply_index_updates(changed, p.get("GlobalSecondaryIndexUpdates", []), p)
     if changed == spec and changed.meta == spec.meta:
@@ -146,7 +146,7 @@ def _tagged_table(p: Params) -> str:
 @operations.operation("TagResource")
 def tag_resource(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
     name = _tagged_table(p)
-    current = env.tables.describe_table(ctx.scope, name).tags
+    current = env.tables.tags(ctx.scope, name)
     added = _tags(p["Tags"])
     if len({**current, **added}) > MAX_TAGS:
         raise validation_error(f"The number of tags exceeds the limit of {MAX_TAGS}")
@@ -162,7 +162,7 @@ def untag_resource(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, 
 
 @operations.operation("ListTagsOfResource")
 def list_tags_of_resource(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
-    tags = env.tables.describe_table(ctx.scope, _tagged_table(p)).tags
+    tags = env.tables.tags(ctx.scope, _tagged_table(p))
     return {"Tags": [{"Key": k, "Value": v} for k, v in sorted(tags.items())]}
 
 
@@ -170,7 +170,7 @@ def list_tags_of_resource(env: DynamoEnv, ctx: RequestContext, p: Params) -> dic
 def update_time_to_live(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
     name = table_name(p)
     setting = p["TimeToLiveSpecification"]
-    spec = env.tables.describe_table(ctx.scope, name).spec
+    spec = env.tables.table_spec(ctx.scope, name)
     enabled = bool(spec.meta.get("ttl_enabled"))
     if setting["Enabled"] and enabled:
         raise validation_error("TimeToLive is already enabled")
@@ -184,7 +184,7 @@ def update_time_to_live(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[
 
 @operations.operation("DescribeTimeToLive")
 def describe_time_to_live(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
-    spec = env.tables.describe_table(ctx.scope, table_name(p)).spec
+    spec = env.tables.table_spec(ctx.scope, table_name(p))
     if not spec.meta.get("ttl_enabled"):
         return {"TimeToLiveDescription": {"TimeToLiveStatus": "DISABLED"}}
     return {"TimeToLiveDescription": {"TimeToLiveStatus": "ENABLED", "AttributeName": spec.ttl_attribute}}
@@ -192,7 +192,7 @@ def describe_time_to_live(env: DynamoEnv, ctx: RequestContext, p: Params) -> dic
 
 @operations.operation("DescribeContinuousBackups")
 def describe_continuous_backups(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
-    spec = env.tables.describe_table(ctx.scope, table_name(p)).spec
+    spec = env.tables.table_spec(ctx.scope, table_name(p))
     pitr = "ENABLED" if spec.meta.get("pitr") else "DISABLED"
     return {"ContinuousBackupsDescription": {
         "ContinuousBackupsStatus": "ENABLED",

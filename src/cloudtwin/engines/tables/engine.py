@@ -68,6 +68,13 @@ class TablesEngine:
     def describe_table(self, scope: Scope, name: str) -> TableInfo:
         return self._info(self.catalog.get(scope, name))
 
+    def table_spec(self, scope: Scope, name: str) -> TableSpec:
+        """The spec alone: cheap, unlike describe_table, which counts items."""
+        return self.catalog.get(scope, name).spec
+
+    def tags(self, scope: Scope, name: str) -> dict[str, str]:
+        return dict(self.catalog.get(scope, name).tags)
+
     def list_tables(self, scope: Scope) -> list[str]:
         return self.catalog.names(scope)
 
@@ -351,7 +358,7 @@ def _check_all(plans: list[tuple[WriteAction, Table, bytes, bytes, Item | None]]
     seen: set[tuple[int, bytes, bytes]] = set()
     for _, table, pk, sk, _ in plans:
         if (table.id, pk, sk) in seen:
-            raise Invalid("Transaction request cannot include multiple operations on one item")
+            raise Invalid("One request cannot include multiple operations on one item", kind="duplicate_item")
         seen.add((table.id, pk, sk))
     reasons: list[Any] = []
     for action, _, _, _, old in plans:
