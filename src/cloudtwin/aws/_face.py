@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.model import ServiceModel
@@ -79,7 +79,7 @@ class Face:
             fn = self.operations.get(name)
             if fn is None:
                 raise not_implemented(self.service, name)
-            result = fn(env, replace(ctx, service=self.service, operation=name), params)
+            result = fn(env, ctx._replace(service=self.service, operation=name), params)
         except AwsError as error:
             return protocol.serialize_error(model, operation, error, ctx.request_id)
         except EngineError as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from cloudtwin.aws._face import Operations, Params
-from cloudtwin.aws.dynamodb.capacity import read_units, write_units
+from cloudtwin.aws.dynamodb.capacity import read_units, wants_capacity, write_units
 from cloudtwin.aws.dynamodb.env import DynamoEnv, table_name
 from cloudtwin.aws.dynamodb.requests import RequestExpressions, item_in, key_in
 from cloudtwin.engines._kernel.context import RequestContext
@@ -26,7 +26,7 @@ DUPLICATES = "Provided list of item keys contains duplicates"
 
 
 def _capacity(p: Params, units: dict[str, float]) -> dict[str, Any]:
-    if p.get("ReturnConsumedCapacity", "NONE") == "NONE":
+    if not wants_capacity(p):
         return {}
     return {"ConsumedCapacity": [{"TableName": t, "CapacityUnits": u} for t, u in units.items()]}
 
@@ -53,8 +53,9 @@ def batch_get_item(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, 
                 break
             item = env.tables.get_item(ctx.scope, name, key)
             if item is not None:
-                total += item_size(item)
-                units[table] = units.get(table, 0) + read_units(item_size(item), bool(request.get("ConsistentRead")))
+                size = item_size(item)
+                total += size
+                units[table] = units.get(table, 0) + read_units(size, bool(request.get("ConsistentRead")))
                 responses[table].append(exprs.project(item))
     return {"Responses": responses, "UnprocessedKeys": unprocessed, **_capacity(p, units)}
 
@@ -86,6 +87,7 @@ def batch_write_item(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str
             raise validation_error(DUPLICATES) from None
         raise
     units: dict[str, float] = {}
-    for action in actions:
-        units[action.table] = units.get(action.table, 0) + write_units(item_size(action.item or {}))
+    if wants_capacity(p):
+        for action in actions:
+            units[action.table] = units.get(action.table, 0) + write_units(item_size(action.item or {}))
     return {"UnprocessedItems": {}, **_capacity(p, units)}

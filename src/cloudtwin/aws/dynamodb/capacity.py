@@ -4,6 +4,7 @@ read strongly consistent (half for eventually consistent reads), doubled in tran
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from cloudtwin.aws._face import Params
@@ -18,12 +19,18 @@ def write_units(size: int) -> float:
     return float(max(1, math.ceil(size / 1024)))
 
 
-def consumed(p: Params, table: str, units: float) -> dict[str, Any]:
-    """{"ConsumedCapacity": ...} when the request asked for it, else {}."""
+def wants_capacity(p: Params) -> bool:
+    return p.get("ReturnConsumedCapacity", "NONE") != "NONE"
+
+
+def consumed(p: Params, table: str, units: Callable[[], float]) -> dict[str, Any]:
+    """{"ConsumedCapacity": ...} when the request asked for it, else {}; ``units`` is only
+    computed then (sizing items is not free)."""
     mode = p.get("ReturnConsumedCapacity", "NONE")
     if mode == "NONE":
         return {}
-    report: dict[str, Any] = {"TableName": table, "CapacityUnits": units}
+    spent = units()
+    report: dict[str, Any] = {"TableName": table, "CapacityUnits": spent}
     if mode == "INDEXES":
-        report["Table"] = {"CapacityUnits": units}
+        report["Table"] = {"CapacityUnits": spent}
     return {"ConsumedCapacity": report}

@@ -28,7 +28,7 @@ def put_item(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
     name = table_name(p)
     old = env.tables.put_item(ctx.scope, name, item, exprs.condition, _return_on_failure(p))
     result: dict[str, Any] = {"Attributes": old} if old and p.get("ReturnValues") == "ALL_OLD" else {}
-    return {**result, **consumed(p, name, write_units(max(item_size(item), item_size(old or {}))))}
+    return {**result, **consumed(p, name, lambda: write_units(max(item_size(item), item_size(old or {}))))}
 
 
 @operations.operation("GetItem")
@@ -36,11 +36,10 @@ def get_item(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
     exprs = RequestExpressions.for_read(p)
     name = table_name(p)
     item = env.tables.get_item(ctx.scope, name, key_in(p["Key"]))
-    units = read_units(item_size(item) if item else 0, bool(p.get("ConsistentRead")))
     result: dict[str, Any] = {}
     if item is not None:
         result["Item"] = exprs.project(item)
-    return {**result, **consumed(p, name, units)}
+    return {**result, **consumed(p, name, lambda: read_units(item_size(item or {}), bool(p.get("ConsistentRead"))))}
 
 
 @operations.operation("UpdateItem")
@@ -54,7 +53,7 @@ def update_item(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, Any
     view = updated_view(mode, old, new, exprs.update)
     if view:
         result["Attributes"] = view
-    return {**result, **consumed(p, name, write_units(max(item_size(new), item_size(old or {}))))}
+    return {**result, **consumed(p, name, lambda: write_units(max(item_size(new), item_size(old or {}))))}
 
 
 @operations.operation("DeleteItem")
@@ -64,4 +63,4 @@ def delete_item(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, Any
     name = table_name(p)
     old = env.tables.delete_item(ctx.scope, name, key_in(p["Key"]), exprs.condition, _return_on_failure(p))
     result: dict[str, Any] = {"Attributes": old} if old and p.get("ReturnValues") == "ALL_OLD" else {}
-    return {**result, **consumed(p, name, write_units(item_size(old or {})))}
+    return {**result, **consumed(p, name, lambda: write_units(item_size(old or {})))}

@@ -45,8 +45,8 @@ def _result(p: Params, name: str, page: Page, select: str, exprs: RequestExpress
         result["Items"] = [exprs.project(item) for item in page.items]
     if page.last_key is not None:
         result["LastEvaluatedKey"] = page.last_key
-    size = sum(item_size(item) for item in page.items)
-    return {**result, **consumed(p, name, read_units(size, bool(p.get("ConsistentRead"))))}
+    consistent = bool(p.get("ConsistentRead"))
+    return {**result, **consumed(p, name, lambda: read_units(sum(map(item_size, page.items)), consistent))}
 
 
 @operations.operation("Query")

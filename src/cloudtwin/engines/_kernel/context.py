@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cloudtwin.engines._kernel.scope import Scope
 
 
-@dataclass(frozen=True)
-class RequestContext:
+class RequestContext(NamedTuple):
+    """Immutable; a NamedTuple because it is built for every request (``_replace`` is cheap)."""
+
     request_id: str
     scope: Scope
     #: Epoch seconds on the server's clock when the request arrived.
