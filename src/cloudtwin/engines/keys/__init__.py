@@ -1,0 +1,55 @@
+"""The keys engine: keys that encrypt, sign and MAC, for AWS KMS and Azure Key Vault keys.
+
+Public API (everything a face or another face's service needs):
+
+``KeysEngine(storage, clock)``
+    Keys and their lifecycle: ``create_key(scope, NewKey)``, ``key(scope, ref)``, ``keys``,
+    ``enable``/``disable``, ``schedule_deletion(scope, ref, days)``/``cancel_deletion``,
+    rotation (``enable_rotation``, ``rotate_now``, ``rotations``), aliases, policies, tags, and
+    ``provider_key(scope, alias, NewKey)`` (a key the provider manages for a service, made on
+    first use, e.g. the face's ``alias/aws/s3``).
+``engine.crypto`` (``KeyCrypto``)
+    encrypt/decrypt/re_encrypt, data keys, sign/verify, mac/verify_mac, public_key, random.
+``engine.grants`` (``Grants``)
+    create, grants, retirable, revoke, retire.
+
+A ``ref`` is a key id or an alias name of the scope; a face turns ARNs into one of these.
+
+Encryption at rest for another service (e.g. S3's SSE-KMS and SSE-S3): the face of that
+service holds this engine in its env and, per object::
+
+    data_key = keys.crypto.generate_data_key(scope, ref, 32, context)   # -> DataKey
+    # encrypt the body with data_key.plaintext (AES-256-GCM), keep only data_key.ciphertext
+    secret = keys.crypto.decrypt_data_key(scope, stored_ciphertext, context)  # -> bytes
+
+``data_key.key_id`` is the key actually used (an alias resolved). The same ``context`` must
+be given to both calls (for S3: {"aws:s3:arn": object or bucket ARN}, as AWS does). For the
+service's own default key use ``keys.provider_key(scope, "alias/aws/s3", NewKey(...))`` first.
+Both calls raise the neutral errors of ``cloudtwin.engines._kernel.errors``, told apart by
+``kind`` (constants of ``model``):
+
+- ``NotFound`` kind ``KEY``: no such key (or alias) in the scope;
+- ``Conflict`` kind ``KEY_DISABLED``: the key is disabled;
+- ``Conflict`` kind ``KEY_PENDING_DELETION``: the key is scheduled for deletion;
+- ``Invalid`` kind ``USAGE``: the key is not a symmetric encryption key;
+- ``Invalid`` kind ``CIPHERTEXT``: the stored ciphertext does not open (tampered, other
+  context, or its key was deleted).
+
+``extra`` of key errors carries ``tenant`` and ``location``, so a face can name the key fully.
+"""
+
+from cloudtwin.engines.keys.engine import KeysEngine
+from cloudtwin.engines.keys.model import (
+    ALIAS, AUTOMATIC, CIPHERTEXT, CUSTOMER, DIGEST, DISABLED, ENABLED, ENCRYPT, GRANT, GRANT_TOKEN, INITIAL,
+    INTERNAL, KEY, KEY_DISABLED, KEY_PENDING_DELETION, KEY_STATE, KEY_TYPES, MAC, MAC_CHECK, ON_DEMAND,
+    PENDING_DELETION, POLICY, PROVIDER, ROTATIONS, SIGN, SIGNATURE, SYMMETRIC_GCM, UNSUPPORTED, USAGE,
+    WRONG_KEY, Alias, DataKey, DataKeyPair, Decrypted, Encrypted, Grant, KeyInfo, KeyType, Material, NewKey,
+)
+
+__all__ = [
+    "ALIAS", "AUTOMATIC", "CIPHERTEXT", "CUSTOMER", "DIGEST", "DISABLED", "ENABLED", "ENCRYPT", "GRANT",
+    "GRANT_TOKEN", "INITIAL", "INTERNAL", "KEY", "KEY_DISABLED", "KEY_PENDING_DELETION", "KEY_STATE",
+    "KEY_TYPES", "MAC", "MAC_CHECK", "ON_DEMAND", "PENDING_DELETION", "POLICY", "PROVIDER", "ROTATIONS", "SIGN",
+    "SIGNATURE", "SYMMETRIC_GCM", "UNSUPPORTED", "USAGE", "WRONG_KEY", "Alias", "DataKey", "DataKeyPair",
+    "Decrypted", "Encrypted", "Grant", "KeyInfo", "KeyType", "KeysEngine", "Material", "NewKey",
+]
