@@ -6,11 +6,14 @@ Reads flags (and nothing else) into Settings once, then hands them down.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import signal
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 from cloudtwin import __version__
@@ -78,8 +81,26 @@ def _up(args: argparse.Namespace) -> int:
         app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
         lifespan="on", access_log=False, log_level="warning", server_header=False,
     )
-    uvicorn.Server(config).run()
+    _server_class()(config).run()
     return 0
+
+
+def _server_class() -> type:
+    import uvicorn
+
+    class QuietExitServer(uvicorn.Server):
+        """Stops cleanly on SIGINT/SIGTERM and exits 0 (uvicorn re-raises the signal otherwise)."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
+    return QuietExitServer
 
 
 def _call(args: argparse.Namespace, method: str, path: str) -> dict:
