@@ -54,6 +54,8 @@ class RequestExpressions:
     # -- builders, one per kind of request ------------------------------------------------------
     @classmethod
     def for_read(cls, p: Params) -> RequestExpressions:
+        if _plain(p, "ProjectionExpression", "AttributesToGet"):
+            return cls()
         ctx = _context(p, {"ProjectionExpression": p.get("ProjectionExpression")},
                        {"AttributesToGet": p.get("AttributesToGet")})
         found = cls(projection=_projection(p, ctx))
@@ -62,6 +64,8 @@ class RequestExpressions:
 
     @classmethod
     def for_write(cls, p: Params) -> RequestExpressions:
+        if _plain(p, "ConditionExpression", "Expected", "ConditionalOperator"):
+            return cls()
         ctx = _context(p, {"ConditionExpression": p.get("ConditionExpression")},
                        {"Expected": p.get("Expected"), "ConditionalOperator": p.get("ConditionalOperator")})
         found = cls(condition=_condition(p, ctx))
@@ -111,6 +115,13 @@ class RequestExpressions:
         found = cls(projection=_projection(p, ctx), filter=_filter(p, ctx, "ScanFilter"))
         ctx.check_all_used()
         return found
+
+
+def _plain(p: Params, *parameters: str) -> bool:
+    """True when the request has none of ``parameters`` and no expression names or values:
+    nothing to parse (the common, fast case)."""
+    return not any(name in p for name in parameters) and "ExpressionAttributeNames" not in p \
+        and "ExpressionAttributeValues" not in p
 
 
 def _context(p: Params, expressions: dict[str, Any], legacy: dict[str, Any]) -> ex.ExpressionContext:

@@ -128,6 +128,8 @@ def _build(shape: Shape, building: set[str]) -> Checker | None:
     if not own and inner is None:
         return None
     checks = own + ([inner] if inner else [])
+    if len(checks) == 1:
+        return checks[0]
 
     def check(v: Any, path: str, p: Problems) -> None:
         for c in checks:
