@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import BinaryIO
 from urllib.parse import parse_qsl, unquote
 
 
@@ -20,6 +21,9 @@ class HttpRequest:
     body: bytes = b""
     #: Where the bytes came from: (host, port) of the client, when known.
     client: tuple[str, int] | None = None
+    #: The body, when the server spooled it to a temp file (a large upload to a face that
+    #: streams bodies); ``body`` is then empty.
+    body_file: BinaryIO | None = None
 
     @cached_property
     def path(self) -> str:

@@ -23,8 +23,8 @@ from cloudtwin.protocols.aws.errors import AwsError
 from cloudtwin.protocols.aws.wire import wire_protocol
 from cloudtwin.protocols.http import HttpRequest, HttpResponse
 from cloudtwin.server import internal
-from cloudtwin.server.http import Receive, Send, read_request, write_response
-from cloudtwin.server.routing import Router
+from cloudtwin.server.http import ClientGone, Receive, Send, read_body, request_head, write_response
+from cloudtwin.server.routing import Route, Router
 from cloudtwin.server.wiring import Engine, build_services
 from cloudtwin.storage import Storage
 
@@ -55,6 +55,8 @@ class CloudTwin:
         self.router = Router(s.face for s in self.services.values())
         self.started = time.monotonic()
         self._ticker: asyncio.Task[None] | None = None
+        #: Large request bodies are spooled here (beside the data, not in a RAM-backed /tmp).
+        self._spool_dir = self.storage.body_dir("spool")
 
     @property
     def service_names(self) -> list[str]:
@@ -64,16 +66,26 @@ class CloudTwin:
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
-            request = await read_request(scope, receive)
-            response = await self.respond(request)
-            await write_response(response, send, head_only=request.method == "HEAD")
+            request = request_head(scope)
+            route = None if request.raw_path.startswith(internal.PREFIX) else self.router.route(request)
+            streams = route is not None and getattr(route.face, "streams_body", False)
+            try:
+                await read_body(request, receive, self._spool_dir, spool=streams)
+            except ClientGone:
+                return
+            try:
+                response = await self.respond(request, route)
+                await write_response(response, send, head_only=request.method == "HEAD")
+            finally:
+                if request.body_file is not None:
+                    request.body_file.close()
         elif kind == "lifespan":
             await self._lifespan(receive, send)
 
-    async def respond(self, request: HttpRequest) -> HttpResponse:
+    async def respond(self, request: HttpRequest, route: Route | None = None) -> HttpResponse:
         if request.raw_path.startswith(internal.PREFIX):
             return await internal.handle(self, request)
-        route = self.router.route(request)
+        route = route or self.router.route(request)
         if route is None:
             return HttpResponse(404, [("content-type", "text/plain")], b"cloudtwin: no service answers this request\n")
         service = self._by_face[id(route.face)]

@@ -1,7 +1,15 @@
-"""ASGI scope and body <-> HttpRequest / HttpResponse."""
+"""ASGI scope and body <-> HttpRequest / HttpResponse.
+
+A request is read in two steps so the router can see it before its body arrives: the head
+(method, path, headers), then the body. A face that streams bodies (S3) gets bodies over
+``SPOOL_OVER`` bytes spooled to a temp file as they arrive, so a 5 GiB upload costs constant
+memory; every other face gets its body in memory.
+"""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 from cloudtwin.protocols.http import HttpRequest, HttpResponse
@@ -9,16 +17,14 @@ from cloudtwin.protocols.http import HttpRequest, HttpResponse
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
+SPOOL_OVER = 1024 * 1024
 
-async def read_request(scope: dict[str, Any], receive: Receive) -> HttpRequest:
-    chunks = []
-    while True:
-        message = await receive()
-        chunk = message.get("body", b"")
-        if chunk:
-            chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
+
+class ClientGone(Exception):
+    """The client went away before its whole body arrived: nothing of it may be acted on."""
+
+
+def request_head(scope: dict[str, Any]) -> HttpRequest:
     headers: dict[str, str] = {}
     for raw_name, raw_value in scope["headers"]:
         name = raw_name.decode("latin-1").lower()
@@ -32,9 +38,47 @@ async def read_request(scope: dict[str, Any], receive: Receive) -> HttpRequest:
         raw_path=path.split("?", 1)[0],
         query_string=scope.get("query_string", b"").decode("latin-1"),
         headers=headers,
-        body=b"".join(chunks) if len(chunks) != 1 else chunks[0],
         client=tuple(client) if client else None,
     )
+
+
+async def read_body(request: HttpRequest, receive: Receive, spool_dir: Path | None = None,
+                    spool: bool = False) -> None:
+    """Fill ``request.body``; with ``spool``, a body over SPOOL_OVER goes to ``request.body_file``."""
+    chunks: list[bytes] = []
+    size = 0
+    spooled = None
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            if spooled is not None:
+                spooled.close()
+            raise ClientGone()
+        chunk = message.get("body", b"")
+        if chunk:
+            size += len(chunk)
+            if spooled is not None:
+                spooled.write(chunk)
+            elif spool and size > SPOOL_OVER:
+                spooled = tempfile.TemporaryFile(dir=spool_dir)
+                spooled.writelines(chunks)
+                spooled.write(chunk)
+                chunks = []
+            else:
+                chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    if spooled is not None:
+        spooled.seek(0)
+        request.body_file = spooled
+    else:
+        request.body = b"".join(chunks) if len(chunks) != 1 else chunks[0]
+
+
+async def read_request(scope: dict[str, Any], receive: Receive) -> HttpRequest:
+    request = request_head(scope)
+    await read_body(request, receive)
+    return request
 
 
 async def write_response(response: HttpResponse, send: Send, head_only: bool = False) -> None:
