@@ -8,12 +8,15 @@ Rules this module keeps:
    never sees an acknowledgement for data that is not committed (WAL: safe against a crash of
    the process; with durability "power", fsync'd too).
 3. Each engine owns its schema: it passes its DDL to ``Storage.open``.
+4. Checkpoints (copying the WAL into the database file, with its fsyncs) run on a background
+   thread with its own connection, never inside a request's commit.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,6 +85,7 @@ class Storage:
         self._dirty: list[Database] = []
         self._waiters: list[asyncio.Future[None]] = []
         self._scheduled = False
+        self._checkpointer = Checkpointer()
         if data_dir is not None:
             data_dir.mkdir(parents=True, exist_ok=True)
 
@@ -97,6 +101,8 @@ class Storage:
             conn.execute("PRAGMA journal_mode=WAL")
             sync = "FULL" if self.durability == "power" else "NORMAL"
             conn.execute(f"PRAGMA synchronous={sync}")
+            conn.execute("PRAGMA wal_autocheckpoint=0")
+            self._checkpointer.watch(path)
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA cache_size=-65536")
         conn.executescript(schema)
@@ -151,6 +157,42 @@ class Storage:
                 waiter.set_result(None)
 
     def close(self) -> None:
+        self._checkpointer.stop()
         for db in self._databases.values():
             db.close()
         self._databases.clear()
+
+
+class Checkpointer:
+    """A daemon thread that checkpoints each watched WAL database every ``interval`` seconds."""
+
+    def __init__(self, interval: float = 1.0) -> None:
+        self.interval = interval
+        self._paths: list[str] = []
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, path: str) -> None:
+        self._paths.append(path)
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="cloudtwin-checkpoint", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        connections: dict[str, sqlite3.Connection] = {}
+        while not self._stopped.wait(self.interval):
+            for path in list(self._paths):
+                conn = connections.get(path)
+                if conn is None:
+                    conn = connections[path] = sqlite3.connect(path, isolation_level=None)
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.OperationalError:  # busy: the next round will do it
+                    pass
+        for conn in connections.values():
+            conn.close()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
