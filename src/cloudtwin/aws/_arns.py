@@ -25,3 +25,12 @@ def arn_scope(value: str) -> Scope | None:
     if len(parts) == 6 and parts[0] == "arn":
         return Scope(parts[4], parts[3])
     return None
+
+
+def kms_key_ref(value: str, scope: Scope) -> tuple[Scope, str]:
+    """(scope, key id or alias name) of a KMS KeyId given as a key id, key ARN, alias name or alias ARN."""
+    parts = value.split(":", 5)
+    if len(parts) == 6 and parts[0] == "arn" and parts[2] == "kms":
+        resource = parts[5]
+        return Scope(parts[4], parts[3]), resource[4:] if resource.startswith("key/") else resource
+    return scope, value

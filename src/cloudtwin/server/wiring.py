@@ -26,17 +26,20 @@ ServiceParts = tuple[Face, Any, tuple[Engine, ...]]
 
 
 def build_services(storage: Storage, clock: Clock, settings: Settings) -> dict[str, ServiceParts]:
-    from cloudtwin.aws import dynamodb
+    from cloudtwin.aws import dynamodb, kms
+    from cloudtwin.engines.keys import KeysEngine
     from cloudtwin.engines.tables import TablesEngine
 
     tables = TablesEngine(storage, clock)
+    keys = KeysEngine(storage, clock)
     return {
         "dynamodb": (dynamodb.FACE, dynamodb.DynamoEnv(tables=tables), (tables,)),
+        "kms": (kms.FACE, kms.KmsEnv(keys=keys), (keys,)),
     }
 
 
 def face_catalog() -> dict[str, Face]:
     """Every face cloudtwin has, by service name (no engines opened): for ``coverage``."""
-    from cloudtwin.aws import dynamodb
+    from cloudtwin.aws import dynamodb, kms
 
-    return {"dynamodb": dynamodb.FACE}
+    return {"dynamodb": dynamodb.FACE, "kms": kms.FACE}
