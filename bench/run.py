@@ -1,0 +1,292 @@
+"""Benchmark driver: start servers, replay pre-signed requests with wrk, report a table.
+
+    python bench/run.py --workload dynamodb                       # ceiling + cloudtwin
+    python bench/run.py --peers moto,ministack,dynalite           # ... plus the peers
+    python bench/run.py --targets ceiling --peers dynalite -d 5   # pick targets, shorter runs
+    python bench/run.py --stacks                                  # server stack comparison
+
+Every target is measured in the same run as the ceiling (a trivial ASGI app on the server
+stack cloudtwin uses, answering the same requests), and reported as a ratio of it. See
+bench/README.md for what each number means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness  # noqa: E402
+import targets as T  # noqa: E402
+import workloads  # noqa: E402
+
+RESULTS = harness.BENCH_DIR / "results"
+
+
+def log(msg: str) -> None:
+    print(f"# {msg}", file=sys.stderr, flush=True)
+
+
+def boto_client(service: str, host: str):
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        service,
+        endpoint_url=f"http://{host}",
+        region_name=harness.REGION,
+        aws_access_key_id=harness.ACCESS_KEY,
+        aws_secret_access_key=harness.SECRET_KEY,
+        config=Config(retries={"max_attempts": 2}, read_timeout=300),
+    )
+
+
+def bench_target(target: T.Target, wl, ops, conns, duration, repeat, scratch) -> dict:
+    """Start one target, measure startup and idle RSS, then every op at every concurrency."""
+    out = {"target": target.name, "kind": target.kind, "ops": {}, "error": None}
+    try:
+        target.install()
+        out["version"] = target.version()
+    except Exception as e:  # an install that fails is reported, not fatal to the run
+        out["error"] = f"install failed: {e}"
+        log(f"{target.name}: {out['error']}")
+        return out
+    port = harness.free_port()
+    server = target.server(port, scratch / target.name, RESULTS / "logs")
+    (scratch / target.name).mkdir(parents=True, exist_ok=True)
+    probe = target.health or harness.sign(wl.probe(), wl.SERVICE, f"127.0.0.1:{port}")
+    server.start()
+    try:
+        out["startup_s"] = server.wait_ready(probe)
+        time.sleep(1.0)
+        out["idle_rss_mb"] = harness.rss_bytes(server.proc.pid) / 2**20
+        log(f"{target.name}: answered {out['startup_s']:.3f}s after start, "
+            f"idle RSS {out['idle_rss_mb']:.1f} MB")
+        if target.kind == "emulator":
+            t0 = time.perf_counter()
+            wl.setup(boto_client(wl.SERVICE, server.host))
+            log(f"{target.name}: setup took {time.perf_counter() - t0:.1f}s")
+        for op in ops:
+            entry = out["ops"][op.name] = {"runs": {}}
+            try:
+                bench_op(entry, server, target, wl, op, conns, duration, repeat, scratch)
+            except Exception as e:
+                entry["error"] = f"{type(e).__name__}: {e}"
+                log(f"{target.name} {op.name}: {entry['error']}")
+                if server.proc.poll() is not None:
+                    raise RuntimeError(f"server exited ({server.proc.returncode})") from e
+    except Exception as e:
+        out["error"] = f"{type(e).__name__}: {e}"
+        log(f"{target.name}: {out['error']}")
+    finally:
+        server.stop()
+    return out
+
+
+def bench_op(entry, server, target, wl, op, conns, duration, repeat, scratch) -> None:
+    """Fill entry["runs"][conns] with one dict per wrk run (kept even if a later run fails)."""
+    reqs = [harness.sign(op.make(i), wl.SERVICE, server.host) for i in range(op.distinct)]
+    lua = scratch / f"{target.name}-{op.name}.lua"
+    harness.write_lua_requests(reqs, lua)
+    # one real answer first: it must be a 2xx and, for an emulator, the right answer
+    status, body = harness.send(server.host, reqs[-1])
+    problem = None
+    if not 200 <= status < 300:
+        problem = f"HTTP {status}: {body[:300]!r}"
+    elif target.kind == "emulator":
+        problem = op.check(body)
+    if problem:
+        raise RuntimeError(f"check failed, not timed: {problem}")
+    for c in conns:
+        runs = entry["runs"][c] = []
+        for _ in range(repeat):
+            r = harness.run_wrk(server, lua, c, duration)
+            runs.append(asdict(r) | {"rps": r.rps, "cpu_us_per_op": r.cpu_us_per_op,
+                                         "wrk_cpu_us_per_op": r.wrk_cpu_us_per_op})
+            bad = f", {r.non_2xx} non-2xx: {r.first_non_2xx[:120]}" if r.non_2xx else ""
+            log(f"{target.name} {op.name} c={c}: {r.rps:,.0f}/s p50 {r.p50_ms:.2f}ms "
+                f"p99 {r.p99_ms:.2f}ms cpu {r.cpu_us_per_op:.0f}us/op{bad}")
+    lua.unlink()
+
+
+# ---------------------------------------------------------------- reporting
+
+
+def _fmt_num(x: float) -> str:
+    if x != x:  # nan
+        return "-"
+    if x >= 100:
+        return f"{x:,.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    return f"{x:.2f}"
+
+
+def _oneline(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")[:160]
+
+
+def _cell(runs: list[dict], key: str) -> str:
+    return " / ".join(_fmt_num(r[key]) for r in runs)
+
+
+def results_table(results: list[dict], ceiling_name: str, ops, conns) -> str:
+    ceiling = next((r for r in results if r["target"] == ceiling_name), None)
+    lines = [
+        "| target | op | conns | ops/s | vs ceiling | p50 ms | p99 ms | server CPU µs/op "
+        "| wrk CPU µs/op | non-2xx / errors |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for res in results:
+        if res.get("error") and not res["ops"]:
+            lines.append(f"| {res['target']} | - | - | failed: {_oneline(res['error'])} "
+                         "| | | | | | |")
+            continue
+        for op in ops:
+            entry = res["ops"].get(op.name)
+            if entry is None:
+                continue
+            for c in conns:
+                runs = entry["runs"].get(c)
+                if not runs:
+                    continue
+                rps = statistics.median(r["rps"] for r in runs)
+                ratio = "-"
+                cref = ceiling and ceiling["ops"].get(op.name, {}).get("runs", {}).get(c)
+                if cref and res is not ceiling:
+                    ratio = f"{rps / statistics.median(r['rps'] for r in cref):.2f}"
+                errors = sum(r["non_2xx"] + r["socket_errors"] + r["timeouts"] for r in runs)
+                flag = " **(errors!)**" if errors else ""
+                lines.append(
+                    f"| {res['target']} | {op.name} | {c} | {_cell(runs, 'rps')}{flag} | {ratio} "
+                    f"| {_cell(runs, 'p50_ms')} | {_cell(runs, 'p99_ms')} "
+                    f"| {_cell(runs, 'cpu_us_per_op')} | {_cell(runs, 'wrk_cpu_us_per_op')} "
+                    f"| {errors} |"
+                )
+            if "error" in entry:
+                lines.append(f"| {res['target']} | {op.name} | - | failed: "
+                             f"{_oneline(entry['error'])} | | | | | | |")
+    return "\n".join(lines)
+
+
+def startup_table(results: list[dict]) -> str:
+    lines = ["| target | version | first answer s | idle RSS MB |", "|---|---|--:|--:|"]
+    for res in results:
+        if "startup_s" in res:
+            lines.append(f"| {res['target']} | {res.get('version', '')} "
+                         f"| {res['startup_s']:.3f} | {res['idle_rss_mb']:.1f} |")
+        else:
+            lines.append(f"| {res['target']} | {res.get('version', '')} | failed | - |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    model = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    load = os.getloadavg()[0]
+    return (f"{datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores "
+            f"({model}), Linux {platform.release()}, Python {platform.python_version()}, "
+            f"load average {load:.2f} at start")
+
+
+# ---------------------------------------------------------------- main
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--workload", default="dynamodb", help="module under bench/workloads/")
+    p.add_argument("--targets", default="ceiling,cloudtwin",
+                   help=f"comma list: ceiling, {', '.join(T.TARGETS)}")
+    p.add_argument("--peers", default="", help=f"comma list of peers to add: "
+                   f"{', '.join(T.PEERS)}")
+    p.add_argument("--ops", default="", help="comma list of operations (default: all)")
+    p.add_argument("-c", "--connections", default="1,16")
+    p.add_argument("-d", "--duration", type=float, default=10.0, help="seconds per wrk run")
+    p.add_argument("-r", "--repeat", type=int, default=1, help="wrk runs per op and conns")
+    p.add_argument("--ceiling-stack", default=T.DEFAULT_STACK, choices=sorted(T.STACKS))
+    p.add_argument("--stacks", nargs="?", const="all", default=None,
+                   help="compare server stacks on the ceiling app instead "
+                        f"(comma list or 'all': {', '.join(T.STACKS)})")
+    p.add_argument("--json", type=Path, help="also write raw results here")
+    args = p.parse_args()
+
+    wl = workloads.load(args.workload)
+    conns = [int(c) for c in args.connections.split(",")]
+    ops = wl.OPS
+    if args.ops:
+        wanted = args.ops.split(",")
+        ops = [o for o in ops if o.name in wanted]
+
+    if args.stacks is not None:
+        names = list(T.STACKS) if args.stacks == "all" else args.stacks.split(",")
+        chosen = [T.STACKS[n] for n in names]
+        if not args.ops:
+            ops = ops[:1]  # the stack comparison replays the first op's requests
+        title = f"server stacks, ceiling app, {ops[0].name} requests"
+    else:
+        chosen = []
+        for name in [n for n in args.targets.split(",") + args.peers.split(",") if n]:
+            if name == "ceiling":
+                chosen.append(T.STACKS[args.ceiling_stack])
+            elif name in T.TARGETS:
+                chosen.append(T.TARGETS[name])
+            else:
+                p.error(f"unknown target {name!r}")
+        title = f"{args.workload}, ceiling on {args.ceiling_stack}"
+
+    started = machine()
+    scratch = harness.scratch_dir("cloudtwin-bench-")
+    log(f"scratch {scratch}, logs {RESULTS / 'logs'}")
+    results = []
+    for target in chosen:
+        results.append(bench_target(target, wl, ops, conns, args.duration, args.repeat,
+                                    scratch))
+
+    ceiling_name = chosen[0].name if args.stacks is not None else \
+        T.STACKS[args.ceiling_stack].name
+    report = "\n".join([
+        f"## {title}",
+        "",
+        f"{started}; wrk {args.duration:g}s per cell, {args.repeat} run(s) per cell "
+        "(cells list each run; the ratio uses the median)",
+        "",
+        results_table(results, ceiling_name, ops, conns),
+        "",
+        startup_table(results),
+        "",
+    ])
+    print(report)
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    raw = args.json or RESULTS / f"{stamp}-{'stacks' if args.stacks else args.workload}.json"
+    raw.write_text(json.dumps({"machine": started, "args": vars(args) | {"json": str(raw)},
+                               "results": results}, indent=1, default=str))
+    (raw.with_suffix(".md")).write_text(report)
+    log(f"raw results in {raw}")
+    shutil.rmtree(scratch, ignore_errors=True)
+    failed = any(r.get("error") for r in results) or any(
+        "error" in e or any(x["non_2xx"] or x["socket_errors"] or x["timeouts"]
+                            for runs in e["runs"].values() for x in runs)
+        for r in results for e in r["ops"].values())
+    if failed:
+        log("some targets failed or answered errors: see the table")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
