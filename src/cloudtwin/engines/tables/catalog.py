@@ -75,6 +75,9 @@ class Catalog:
     def by_id(self, tbl: int) -> Table | None:
         return self._by_id.get(tbl)
 
+    def ids(self) -> list[int]:
+        return list(self._by_id)
+
     def names(self, scope: Scope) -> list[str]:
         return sorted(name for (s, name) in self._by_name if s == scope)
 

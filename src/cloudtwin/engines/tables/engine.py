@@ -54,7 +54,8 @@ class TablesEngine:
     def sweep(self, now: float) -> None:
         self.expire_items(now)
         with self.db.atomic():
-            self.store.trim_changes(now - CHANGE_RETENTION)
+            for tbl in self.catalog.ids():
+                self.store.trim_changes(tbl, now - CHANGE_RETENTION)
             self.store.trim_tokens(now - TOKEN_WINDOW)
 
     # -- tables ---------------------------------------------------------------------------------
@@ -338,8 +339,7 @@ class TablesEngine:
     def changes_since(self, scope: Scope, name: str, seq: int, limit: int) -> list[tuple[Any, ...]]:
         """Change records of a table after sequence number ``seq``, oldest first."""
         table = self.catalog.get(scope, name)
-        rows = self.db.all("SELECT seq, at, event, keys, old, new, expired FROM changes WHERE tbl=? AND seq>? "
-                           "ORDER BY seq LIMIT ?", (table.id, seq, limit))
+        rows = self.store.changes_after(table.id, seq, limit)
         return [(s, at, ev, decode(k), decode(o) if o else None, decode(n) if n else None, bool(x))
                 for s, at, ev, k, o, n, x in rows]
 

@@ -1,10 +1,12 @@
 """The table engine's schema and SQL. Items are CBOR blobs keyed by order-preserving key bytes.
 
-``items``: one row per item: (table, partition key bytes, sort key bytes) -> item. ``h`` is a
-32-bit hash of the partition key: scans walk (h, pk, sk), so they come out in hash order as
-in the cloud, and parallel scan segments are ranges of h. ``expires`` is the item's TTL time.
-``index_entries``: one row per item per secondary index it appears in (sparse indexes
-simply have no row). ``changes``: every write, for change streams.
+``items``: one row per item, keyed (table, h, partition key bytes, sort key bytes), where ``h``
+is a 32-bit hash of the partition key: scans walk the primary key, so they come out in hash
+order as in the cloud and parallel scan segments are ranges of h, while point reads and
+partition ranges compute h first. One b-tree per table of rows keeps a write to a few pages.
+``expires`` is the item's TTL time. ``index_entries``: one row per item per secondary index
+it appears in (sparse indexes simply have no row), keyed the same way. ``changes``: every
+write, keyed (table, sequence number), for change streams; sequence numbers grow with time.
 """
 
 from __future__ import annotations
@@ -24,24 +26,27 @@ CREATE TABLE IF NOT EXISTS tables(
     spec BLOB NOT NULL, created REAL NOT NULL, table_id TEXT NOT NULL, tags BLOB NOT NULL,
     UNIQUE(tenant, location, name));
 CREATE TABLE IF NOT EXISTS items(
-    tbl INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, h INTEGER NOT NULL,
+    tbl INTEGER NOT NULL, h INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL,
     item BLOB NOT NULL, size INTEGER NOT NULL, expires REAL,
-    PRIMARY KEY(tbl, pk, sk)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS items_by_hash ON items(tbl, h, pk, sk);
+    PRIMARY KEY(tbl, h, pk, sk)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS items_by_expiry ON items(expires) WHERE expires IS NOT NULL;
 CREATE TABLE IF NOT EXISTS index_entries(
-    tbl INTEGER NOT NULL, idx TEXT NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL,
-    tpk BLOB NOT NULL, tsk BLOB NOT NULL, h INTEGER NOT NULL,
-    PRIMARY KEY(tbl, idx, pk, sk, tpk, tsk)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS index_entries_by_hash ON index_entries(tbl, idx, h, pk, sk, tpk, tsk);
+    tbl INTEGER NOT NULL, idx TEXT NOT NULL, h INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL,
+    tpk BLOB NOT NULL, tsk BLOB NOT NULL, th INTEGER NOT NULL,
+    PRIMARY KEY(tbl, idx, h, pk, sk, tpk, tsk)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS changes(
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl INTEGER NOT NULL, at REAL NOT NULL,
-    event TEXT NOT NULL, keys BLOB NOT NULL, old BLOB, new BLOB, expired INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX IF NOT EXISTS changes_by_table ON changes(tbl, seq);
+    tbl INTEGER NOT NULL, seq INTEGER NOT NULL, at REAL NOT NULL,
+    event TEXT NOT NULL, keys BLOB NOT NULL, old BLOB, new BLOB, expired INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY(tbl, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS write_tokens(
     tenant TEXT NOT NULL, token TEXT NOT NULL, digest TEXT NOT NULL, at REAL NOT NULL,
     PRIMARY KEY(tenant, token));
 """
+
+
+#: Index entries joined to the items they point at (``th`` is the item's h).
+_ENTRY_JOIN = ("SELECT e.tpk, e.tsk, i.item, i.size FROM index_entries e JOIN items i "
+               "ON i.tbl=e.tbl AND i.h=e.th AND i.pk=e.tpk AND i.sk=e.tsk")
 
 
 def encode(value: Any) -> bytes:
@@ -61,6 +66,8 @@ class TableStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        row = self.db.one("SELECT max(seq) FROM changes")
+        self._last_seq = int(row[0] or 0)
 
     # -- tables -------------------------------------------------------------------------------
     def load_tables(self) -> list[tuple[Any, ...]]:
@@ -88,20 +95,21 @@ class TableStore:
 
     # -- items --------------------------------------------------------------------------------
     def get(self, tbl: int, pk: bytes, sk: bytes) -> bytes | None:
-        row = self.db.one("SELECT item FROM items WHERE tbl=? AND pk=? AND sk=?", (tbl, pk, sk))
+        row = self.db.one("SELECT item FROM items WHERE tbl=? AND h=? AND pk=? AND sk=?", (tbl, key_hash(pk), pk, sk))
         return row[0] if row else None
 
     def put(self, tbl: int, pk: bytes, sk: bytes, item: bytes, size: int, expires: float | None) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO items(tbl, pk, sk, h, item, size, expires) VALUES (?,?,?,?,?,?,?)",
-            (tbl, pk, sk, key_hash(pk), item, size, expires),
+            "INSERT OR REPLACE INTO items(tbl, h, pk, sk, item, size, expires) VALUES (?,?,?,?,?,?,?)",
+            (tbl, key_hash(pk), pk, sk, item, size, expires),
         )
 
     def delete(self, tbl: int, pk: bytes, sk: bytes) -> None:
-        self.db.execute("DELETE FROM items WHERE tbl=? AND pk=? AND sk=?", (tbl, pk, sk))
+        self.db.execute("DELETE FROM items WHERE tbl=? AND h=? AND pk=? AND sk=?", (tbl, key_hash(pk), pk, sk))
 
     def set_expiry(self, tbl: int, pk: bytes, sk: bytes, expires: float | None) -> None:
-        self.db.execute("UPDATE items SET expires=? WHERE tbl=? AND pk=? AND sk=?", (expires, tbl, pk, sk))
+        self.db.execute("UPDATE items SET expires=? WHERE tbl=? AND h=? AND pk=? AND sk=?",
+                        (expires, tbl, key_hash(pk), pk, sk))
 
     def all_items(self, tbl: int) -> Iterator[tuple[bytes, bytes, bytes]]:
         return iter(self.db.execute("SELECT pk, sk, item FROM items WHERE tbl=?", (tbl,)))
@@ -114,14 +122,14 @@ class TableStore:
     # -- index entries --------------------------------------------------------------------------
     def put_entry(self, tbl: int, idx: str, pk: bytes, sk: bytes, tpk: bytes, tsk: bytes) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO index_entries(tbl, idx, pk, sk, tpk, tsk, h) VALUES (?,?,?,?,?,?,?)",
-            (tbl, idx, pk, sk, tpk, tsk, key_hash(pk)),
+            "INSERT OR REPLACE INTO index_entries(tbl, idx, h, pk, sk, tpk, tsk, th) VALUES (?,?,?,?,?,?,?,?)",
+            (tbl, idx, key_hash(pk), pk, sk, tpk, tsk, key_hash(tpk)),
         )
 
     def delete_entry(self, tbl: int, idx: str, pk: bytes, sk: bytes, tpk: bytes, tsk: bytes) -> None:
         self.db.execute(
-            "DELETE FROM index_entries WHERE tbl=? AND idx=? AND pk=? AND sk=? AND tpk=? AND tsk=?",
-            (tbl, idx, pk, sk, tpk, tsk),
+            "DELETE FROM index_entries WHERE tbl=? AND idx=? AND h=? AND pk=? AND sk=? AND tpk=? AND tsk=?",
+            (tbl, idx, key_hash(pk), pk, sk, tpk, tsk),
         )
 
     def drop_index(self, tbl: int, idx: str) -> None:
@@ -131,7 +139,7 @@ class TableStore:
     def query_rows(self, tbl: int, pk: bytes, bounds: list[tuple[str, bytes]], after: bytes | None,
                    forward: bool) -> Iterator[tuple[bytes, bytes, bytes, int]]:
         """Items of one partition within the sort-key bounds, resuming after ``after``."""
-        sql, args = ["SELECT pk, sk, item, size FROM items WHERE tbl=? AND pk=?"], [tbl, pk]
+        sql, args = ["SELECT pk, sk, item, size FROM items WHERE tbl=? AND h=? AND pk=?"], [tbl, key_hash(pk), pk]
         _bounds(sql, args, "sk", bounds)
         if after is not None:
             _bounds(sql, args, "sk", [(">" if forward else "<", after)])
@@ -146,9 +154,8 @@ class TableStore:
         Rows are (tpk, tsk, item, size) in (sort key, table keys) order; ``after`` resumes
         after the entry (sk, tpk, tsk).
         """
-        sql = ["SELECT e.tpk, e.tsk, i.item, i.size FROM index_entries e JOIN items i",
-               "ON i.tbl=e.tbl AND i.pk=e.tpk AND i.sk=e.tsk WHERE e.tbl=? AND e.idx=? AND e.pk=?"]
-        args: list[Any] = [tbl, idx, pk]
+        sql = [_ENTRY_JOIN, "WHERE e.tbl=? AND e.idx=? AND e.h=? AND e.pk=?"]
+        args: list[Any] = [tbl, idx, key_hash(pk), pk]
         _bounds(sql, args, "e.sk", bounds)
         if after is not None:
             _bounds(sql, args, "(e.sk, e.tpk, e.tsk)", [(">" if forward else "<", after)])
@@ -168,8 +175,7 @@ class TableStore:
 
     def scan_index_rows(self, tbl: int, idx: str, after: tuple[int, bytes, bytes, bytes, bytes] | None,
                         h_low: int, h_high: int) -> Iterator[tuple[bytes, bytes, bytes, int]]:
-        sql = ["SELECT e.tpk, e.tsk, i.item, i.size FROM index_entries e JOIN items i",
-               "ON i.tbl=e.tbl AND i.pk=e.tpk AND i.sk=e.tsk WHERE e.tbl=? AND e.idx=? AND e.h>=? AND e.h<?"]
+        sql = [_ENTRY_JOIN, "WHERE e.tbl=? AND e.idx=? AND e.h>=? AND e.h<?"]
         args: list[Any] = [tbl, idx, h_low, h_high]
         if after is not None:
             sql.append("AND (e.h, e.pk, e.sk, e.tpk, e.tsk) > (?, ?, ?, ?, ?)")
@@ -180,13 +186,25 @@ class TableStore:
     # -- change log and tokens -------------------------------------------------------------------
     def record_change(self, tbl: int, at: float, event: str, keys: bytes, old: bytes | None,
                       new: bytes | None, expired: bool = False) -> None:
+        """Append a change; its sequence number is above every earlier one, and about the
+        time in microseconds, so it keeps growing across restarts."""
+        self._last_seq = max(self._last_seq + 1, int(at * 1_000_000))
         self.db.execute(
-            "INSERT INTO changes(tbl, at, event, keys, old, new, expired) VALUES (?,?,?,?,?,?,?)",
-            (tbl, at, event, keys, old, new, int(expired)),
+            "INSERT INTO changes(tbl, seq, at, event, keys, old, new, expired) VALUES (?,?,?,?,?,?,?,?)",
+            (tbl, self._last_seq, at, event, keys, old, new, int(expired)),
         )
 
-    def trim_changes(self, before: float) -> None:
-        self.db.execute("DELETE FROM changes WHERE at < ?", (before,))
+    def trim_changes(self, tbl: int, before: float, batch: int = 10_000) -> None:
+        """Drop a table's changes older than ``before`` (they are a prefix: time only grows)."""
+        self.db.execute(
+            "DELETE FROM changes WHERE tbl=? AND seq <= (SELECT max(seq) FROM "
+            "(SELECT seq, at FROM changes WHERE tbl=? ORDER BY seq LIMIT ?) WHERE at < ?)",
+            (tbl, tbl, batch, before),
+        )
+
+    def changes_after(self, tbl: int, seq: int, limit: int) -> list[tuple[Any, ...]]:
+        return self.db.all("SELECT seq, at, event, keys, old, new, expired FROM changes WHERE tbl=? AND seq>? "
+                           "ORDER BY seq LIMIT ?", (tbl, seq, limit))
 
     def token(self, tenant: str, token: str) -> tuple[str, float] | None:
         row = self.db.one("SELECT digest, at FROM write_tokens WHERE tenant=? AND token=?", (tenant, token))
