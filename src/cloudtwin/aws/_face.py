@@ -8,25 +8,27 @@ face lacks answers "not implemented", naming it.
 
 from __future__ import annotations
 
+import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.model import ServiceModel
+from botocore.model import OperationModel, ServiceModel
 
 from cloudtwin.engines._kernel.context import RequestContext
 from cloudtwin.engines._kernel.errors import EngineError
 from cloudtwin.protocols.aws.errors import AwsError, not_implemented
 from cloudtwin.protocols.aws.models import service_model
 from cloudtwin.protocols.aws.validate import validate
-from cloudtwin.protocols.aws.wire import wire_protocol
+from cloudtwin.protocols.aws.wire import WireProtocol, wire_protocol
 from cloudtwin.protocols.http import HttpRequest, HttpResponse
 
 log = logging.getLogger("cloudtwin.aws")
 
 Params = dict[str, Any]
-Operation = Callable[[Any, RequestContext, Params], dict[str, Any]]
+#: An operation answers a dict, or an awaitable of one when it must wait (SQS long polling).
+Operation = Callable[[Any, RequestContext, Params], dict[str, Any] | Awaitable[dict[str, Any]]]
 ErrorMap = Callable[[EngineError], AwsError]
 
 
@@ -66,12 +68,15 @@ class Face:
         names = sorted(self.model.operation_names)
         return [n for n in names if n in self.operations], [n for n in names if n not in self.operations]
 
-    def handle(self, env: Any, ctx: RequestContext, request: HttpRequest, protocol_name: str) -> HttpResponse:
+    def handle(self, env: Any, ctx: RequestContext, request: HttpRequest,
+               protocol_name: str) -> HttpResponse | Awaitable[HttpResponse]:
+        """The response; or, for an operation that returned an awaitable (a long poll), an
+        awaitable of it, which the server awaits."""
         model = self.model
         protocol = wire_protocol(protocol_name)
         name = protocol.operation_name(request, model)
         if name is None:
-            return protocol.serialize_error(model, None, unknown_operation(request), ctx.request_id)
+            return protocol.serialize_error(model, None, protocol.unknown_operation(request), ctx.request_id)
         operation = model.operation_model(name)
         try:
             params = protocol.parse(request, operation)
@@ -84,9 +89,17 @@ class Face:
             return protocol.serialize_error(model, operation, error, ctx.request_id)
         except EngineError as exc:
             return protocol.serialize_error(model, operation, self.errors(exc), ctx.request_id)
+        if inspect.isawaitable(result):
+            return self._finish(result, protocol, operation, ctx.request_id)
         return protocol.serialize(operation, result, ctx.request_id)
 
+    async def _finish(self, pending: Awaitable[dict[str, Any]], protocol: WireProtocol, operation: OperationModel,
+                      request_id: str) -> HttpResponse:
+        try:
+            result = await pending
+        except AwsError as error:
+            return protocol.serialize_error(operation.service_model, operation, error, request_id)
+        except EngineError as exc:
+            return protocol.serialize_error(operation.service_model, operation, self.errors(exc), request_id)
+        return protocol.serialize(operation, result, request_id)
 
-def unknown_operation(request: HttpRequest) -> AwsError:
-    target = request.headers.get("x-amz-target") or request.query.get("Action") or request.path
-    return AwsError("UnknownOperationException", f"Unknown operation {target}")

@@ -38,6 +38,13 @@ class HttpRequest:
     def query_list(self) -> list[tuple[str, str]]:
         return parse_qsl(self.query_string, keep_blank_values=True)
 
+    @cached_property
+    def form_list(self) -> list[tuple[str, str]]:
+        """The params of a url-encoded form body; empty for any other body."""
+        if not self.content_type.startswith("application/x-www-form-urlencoded"):
+            return []
+        return parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True)
+
     @property
     def host(self) -> str:
         return self.headers.get("host", "")

@@ -6,6 +6,7 @@ from typing import Any
 
 from botocore.model import OperationModel, ServiceModel
 
+from cloudtwin.protocols.aws.error_shapes import wire_status
 from cloudtwin.protocols.aws.errors import AwsError
 from cloudtwin.protocols.aws.parse.json import parse_body
 from cloudtwin.protocols.aws.serialize.json import dumps, error_body, query_error_header, to_wire
@@ -46,4 +47,4 @@ class JsonProtocol(WireProtocol):
         if legacy:
             headers.append(("x-amzn-query-error", legacy))
         headers.extend(error.headers.items())
-        return HttpResponse(error.status, headers, dumps(error_body(service, error)))
+        return HttpResponse(wire_status(service, error), headers, dumps(error_body(service, error)))

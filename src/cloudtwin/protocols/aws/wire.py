@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from functools import cache
+from importlib import import_module
 from typing import Any
 
 from botocore.model import OperationModel, ServiceModel
@@ -24,6 +25,11 @@ class WireProtocol(ABC):
     @abstractmethod
     def operation_name(self, request: HttpRequest, service: ServiceModel) -> str | None:
         """The operation ``request`` names, or None when it names none of ``service``'s."""
+
+    def unknown_operation(self, request: HttpRequest) -> AwsError:
+        """The error for a request that names no operation of the service."""
+        target = request.headers.get("x-amz-target") or request.path
+        return AwsError("UnknownOperationException", f"Unknown operation {target}")
 
     @abstractmethod
     def parse(self, request: HttpRequest, operation: OperationModel) -> dict[str, Any]:
@@ -40,11 +46,19 @@ class WireProtocol(ABC):
         """The HTTP response carrying ``error``."""
 
 
+#: botocore's protocol name -> the module and class that speak it (imported when first asked for).
+_PROTOCOLS = {
+    "json": "json_wire:JsonProtocol",
+    "query": "query_wire:QueryProtocol",
+    "rest-json": "rest_json_wire:RestJsonProtocol",
+    "rest-xml": "rest_xml_wire:RestXmlProtocol",
+    "smithy-rpc-v2-cbor": "cbor_wire:CborProtocol",
+}
+
+
 @cache
 def wire_protocol(name: str) -> WireProtocol:
     """The protocol named as in botocore's metadata ("json", "query", "rest-xml", ...)."""
-    if name == "json":
-        from cloudtwin.protocols.aws.json_wire import JsonProtocol
-
-        return JsonProtocol()
-    raise KeyError(name)
+    module_name, class_name = _PROTOCOLS[name].split(":")
+    protocol: type[WireProtocol] = getattr(import_module(f"cloudtwin.protocols.aws.{module_name}"), class_name)
+    return protocol()

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from botocore.model import NoShapeFoundError, ServiceModel, Shape
 
+from cloudtwin.protocols.aws.error_shapes import fault, legacy_code
 from cloudtwin.protocols.aws.errors import AwsError
 from cloudtwin.protocols.aws.shapes import encode_blob, format_timestamp, timestamp_format
 
@@ -124,9 +125,4 @@ def query_error_header(service: ServiceModel, error: AwsError) -> str | None:
     """``x-amzn-query-error`` for awsQueryCompatible services: the legacy code and fault."""
     if "awsQueryCompatible" not in service.metadata:
         return None
-    code = error.code
-    try:
-        code = service.shape_for(error.code).metadata.get("error", {}).get("code", code)
-    except NoShapeFoundError:  # a common error: its code is already the legacy code
-        pass
-    return f"{code};{'Sender' if error.sender_fault else 'Receiver'}"
+    return f"{legacy_code(service, error)};{fault(error)}"

@@ -1,0 +1,159 @@
+"""Read the query protocol's flattened form params into model values.
+
+The query protocol (SNS, IAM, STS; SQS and CloudWatch in their legacy mode) sends params as
+``Key.Sub.N.member=value`` pairs, in a form body or the query string. ``form_tree`` nests them
+by their dotted segments; a reader compiled once per shape walks the tree the way botocore's
+``QuerySerializer`` wrote it:
+
+- a structure member under its ``locationName`` (or its name);
+- a list as ``Name.member.N`` (or the member's ``locationName``), ``Name.N`` when flattened
+  (flattened with a member ``locationName``: ``MemberName.N``), and ``Name=`` for empty;
+- a map as ``Name.entry.N.key`` / ``.value`` (or the key/value ``locationName``s),
+  ``Name.N.key`` when flattened;
+- scalars as text (``parse/text.py``).
+
+A value of the wrong kind raises ``WireValueError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import cache
+from typing import Any
+
+from botocore.model import Shape
+
+from cloudtwin.protocols.aws.parse.text import text_reader
+from cloudtwin.protocols.aws.shapes import WireValueError
+
+Node = dict[str, Any] | str
+NodeReader = Callable[[Node], Any]
+
+
+def form_tree(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """``[("A.member.1", "x")]`` -> ``{"A": {"member": {"1": "x"}}}``; a container beats a scalar."""
+    root: dict[str, Any] = {}
+    for key, value in pairs:
+        node = root
+        *parents, last = key.split(".")
+        for part in parents:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = node[part] = {}
+            node = child
+        if not isinstance(node.get(last), dict):
+            node[last] = value
+    return root
+
+
+@cache
+def node_reader(shape: Shape) -> NodeReader:
+    return _build(shape, {})
+
+
+def _container(node: Node, what: str) -> dict[str, Any]:
+    if not isinstance(node, dict):
+        raise WireValueError(f"'{node}' is not a valid {what}")
+    return node
+
+
+def _indexed(node: Node, what: str) -> list[Any]:
+    """The values of ``{"1": a, "2": b}`` in index order; ``""`` is an empty list."""
+    if node == "":
+        return []
+    items = _container(node, what)
+    try:
+        return [items[k] for k in sorted(items, key=int)]
+    except ValueError:
+        raise WireValueError(f"a {what} index must be a number") from None
+
+
+def _build(shape: Shape, building: dict[str, NodeReader]) -> NodeReader:
+    if shape.name in building:
+        return building[shape.name]
+    kind = shape.type_name
+    if kind == "structure":
+        return _structure(shape, building)
+    if kind == "list":
+        return _list(shape, building)
+    if kind == "map":
+        return _map(shape, building)
+    from_text = text_reader(shape)
+
+    def read(node: Node) -> Any:
+        if isinstance(node, dict):
+            raise WireValueError("a value was expected, not a structure")
+        return from_text(node)
+
+    return read
+
+
+def _list(shape: Shape, building: dict[str, NodeReader]) -> NodeReader:
+    item = _build(shape.member, building)
+    item_name = shape.member.serialization.get("name", "member")
+
+    def read(node: Node) -> list[Any]:
+        if node == "":
+            return []
+        return [item(e) for e in _indexed(_container(node, "list").get(item_name, ""), "list")]
+
+    return read
+
+
+def _map(shape: Shape, building: dict[str, NodeReader]) -> NodeReader:
+    entry = _entry(shape, building)
+
+    def read(node: Node) -> dict[Any, Any]:
+        if node == "":
+            return {}
+        return dict(entry(e) for e in _indexed(_container(node, "map").get("entry", ""), "map"))
+
+    return read
+
+
+def _structure(shape: Shape, building: dict[str, NodeReader]) -> NodeReader:
+    members: list[tuple[str, str, NodeReader]] = []
+
+    def read(node: Node) -> dict[str, Any]:
+        tree = _container(node, "structure")
+        return {name: read_member(tree[key]) for name, key, read_member in members if key in tree}
+
+    building[shape.name] = read
+    for name, member in shape.members.items():
+        members.append((name, *_member(member, member.serialization.get("name", name), building)))
+    return read
+
+
+def _member(member: Shape, key: str, building: dict[str, NodeReader]) -> tuple[str, NodeReader]:
+    """The form key a member is found under, and how to read the subtree at that key."""
+    flattened = member.serialization.get("flattened")
+    if flattened and member.type_name == "list":
+        item = _build(member.member, building)
+        return member.member.serialization.get("name", key), lambda node: [item(e) for e in _indexed(node, "list")]
+    if flattened and member.type_name == "map":
+        entry = _entry(member, building)
+        return key, lambda node: dict(entry(e) for e in _indexed(node, "map"))
+    return key, _build(member, building)
+
+
+def _entry(shape: Shape, building: dict[str, NodeReader]) -> Callable[[Node], tuple[Any, Any]]:
+    key_name = shape.key.serialization.get("name", "key")
+    value_name = shape.value.serialization.get("name", "value")
+    read_key = _build(shape.key, building)
+    read_value = _build(shape.value, building)
+
+    def read(node: Node) -> tuple[Any, Any]:
+        entry = _container(node, "map entry")
+        if key_name not in entry:
+            raise WireValueError("a map entry has no key")
+        value = entry.get(value_name)
+        return read_key(entry[key_name]), None if value is None else read_value(value)
+
+    return read
+
+
+def read_params(shape: Shape | None, pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """The params of an input ``shape`` from form pairs (``Action`` and ``Version`` are ignored)."""
+    if shape is None:
+        return {}
+    return node_reader(shape)(form_tree(pairs))

@@ -1,0 +1,278 @@
+"""Route a rest-json or rest-xml request to its operation, and read the params it carries outside the body.
+
+Routing: each operation's ``http.requestUri`` (``/{Bucket}/{Key+}?uploads``) compiles once per
+service into a regex over the raw path, with ``{Label}`` matching one segment and ``{Label+}``
+the rest; literal query parts (``?uploads``, ``?list-type=2``) must be present. Routes are
+grouped by method and first literal path segment, and tried most specific first (more literal
+query keys, then more literal path, then non-greedy), so a request is matched against a
+handful of patterns, never the whole service.
+
+Params outside the body: URI labels, querystring members (scalars, lists, and a map taking
+every param no other member claims), headers (lists split on commas, ``jsonvalue`` headers
+base64 JSON, timestamps in any format) and prefixed header maps (``x-amz-meta-*``; keys come
+back lower case, as HTTP/2 and AWS give them).
+
+Addressing: the route is read from ``HttpRequest.raw_path`` alone. A face whose service
+addresses resources by host (S3's virtual-hosted buckets) rewrites the request before the
+runner sees it — ``dataclasses.replace(request, raw_path=f"/{bucket}{request.raw_path}")`` —
+and the ``{Bucket}`` label is then read like any other.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from urllib.parse import unquote
+
+import orjson
+from botocore.model import OperationModel, ServiceModel, Shape
+
+from cloudtwin.protocols.aws.parse.text import text_reader
+from cloudtwin.protocols.aws.shapes import WireValueError
+from cloudtwin.protocols.http import HttpRequest
+
+_LABEL = re.compile(r"\{([^}]+?)(\+?)\}")
+
+
+@dataclass(frozen=True)
+class Route:
+    operation: str
+    pattern: re.Pattern[str]
+    #: The label each regex group captures, in order.
+    labels: tuple[str, ...]
+    #: Literal query parts of the template, and required querystring members: (key, value or None).
+    query: tuple[tuple[str, str | None], ...]
+    #: Required header members (S3's CopyObject is PutObject with ``x-amz-copy-source``).
+    headers: tuple[str, ...]
+    specificity: tuple[int, int, int, int]
+
+    def match(self, request: HttpRequest) -> dict[str, str] | None:
+        query = request.query
+        for key, value in self.query:
+            if key not in query or (value is not None and query[key] != value):
+                return None
+        for header in self.headers:
+            if header not in request.headers:
+                return None
+        found = self.pattern.match(request.raw_path)
+        if found is None:
+            return None
+        return {name: unquote(value) for name, value in zip(self.labels, found.groups())}
+
+
+def _first_segment(path: str) -> str | None:
+    first = path.lstrip("/").split("/", 1)[0]
+    return None if "{" in first else first
+
+
+def _required(operation: OperationModel, location: str) -> list[str]:
+    shape = operation.input_shape
+    if shape is None:
+        return []
+    return [
+        shape.members[name].serialization.get("name", name)
+        for name in shape.required_members
+        if shape.members[name].serialization.get("location") == location
+    ]
+
+
+def _route(operation: OperationModel) -> Route:
+    path, _, query = operation.http["requestUri"].partition("?")
+    literals = [(k, v if sep else None) for k, sep, v in (p.partition("=") for p in query.split("&") if p)]
+    required_query = [(key, None) for key in _required(operation, "querystring")]
+    headers = tuple(h.lower() for h in _required(operation, "header"))
+    regex, labels, last = [], [], 0
+    for label in _LABEL.finditer(path):
+        regex.append(re.escape(path[last : label.start()]))
+        regex.append("(.+)" if label.group(2) else "([^/]+)")
+        labels.append(label.group(1))
+        last = label.end()
+    regex.append("" if path.endswith("+}") else re.escape(path[last:].rstrip("/")) + "/?")
+    specificity = (
+        -len(literals) - len(required_query) - len(headers),
+        -len(_LABEL.sub("", path)),
+        int("+}" in path),
+        int(bool(operation.deprecated)),
+    )
+    return Route(
+        operation.name, re.compile("".join(regex) + "$"), tuple(labels), (*literals, *required_query), headers,
+        specificity,
+    )
+
+
+class RouteIndex:
+    """Every operation of a rest service, grouped by method and first literal path segment."""
+
+    def __init__(self, service: ServiceModel) -> None:
+        groups: dict[tuple[str, str | None], list[Route]] = {}
+        for name in service.operation_names:
+            operation = service.operation_model(name)
+            route = _route(operation)
+            key = (operation.http.get("method", "POST"), _first_segment(operation.http["requestUri"].split("?")[0]))
+            groups.setdefault(key, []).append(route)
+        self._groups = {key: sorted(routes, key=lambda r: r.specificity) for key, routes in groups.items()}
+
+    def find(self, request: HttpRequest) -> tuple[str, dict[str, str]] | None:
+        """(operation name, raw label values) of the route ``request`` matches, or None."""
+        method = request.method.upper()
+        first = request.raw_path.lstrip("/").split("/", 1)[0]
+        for key in ((method, first), (method, None)):
+            for route in self._groups.get(key, ()):
+                labels = route.match(request)
+                if labels is not None:
+                    return route.operation, labels
+        return None
+
+
+@cache
+def route_index(service: ServiceModel) -> RouteIndex:
+    return RouteIndex(service)
+
+
+# -- params outside the body ---------------------------------------------------------------
+Extract = Callable[[HttpRequest, dict[str, str], dict[str, Any]], None]
+
+
+def _split_header_list(text: str) -> list[str]:
+    """``a, "b,c", "d\\"e"`` -> ``["a", "b,c", 'd"e']`` (RFC 7230 lists, as botocore writes them)."""
+    items, current, quoted, escaped = [], [], False, False
+    for char in text:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif quoted and char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            items.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    items.append("".join(current).strip())
+    return items
+
+
+def _json_header(text: str) -> Any:
+    try:
+        return orjson.loads(base64.b64decode(text, validate=True))
+    except (ValueError, orjson.JSONDecodeError):
+        raise WireValueError("a JSON value header must hold base64-encoded JSON") from None
+
+
+def header_reader(shape: Shape) -> Callable[[str], Any]:
+    if shape.type_name == "list":
+        item = text_reader(shape.member)
+        return lambda text: [item(e) for e in _split_header_list(text)]
+    if shape.type_name == "string" and shape.serialization.get("jsonvalue"):
+        return _json_header
+    if shape.type_name == "string":
+        return str
+    from_text = text_reader(shape)
+    return lambda text: from_text(text.strip())
+
+
+def _label(name: str, wire: str, shape: Shape) -> Extract:
+    from_text = text_reader(shape)
+
+    def extract(request: HttpRequest, labels: dict[str, str], out: dict[str, Any]) -> None:
+        if wire in labels:
+            out[name] = from_text(labels[wire])
+
+    return extract
+
+
+def _header(name: str, wire: str, shape: Shape) -> Extract:
+    read, key = header_reader(shape), wire.lower()
+
+    def extract(request: HttpRequest, labels: dict[str, str], out: dict[str, Any]) -> None:
+        if key in request.headers:
+            out[name] = read(request.headers[key])
+
+    return extract
+
+
+def _header_map(name: str, wire: str, shape: Shape) -> Extract:
+    prefix = wire.lower()
+
+    def extract(request: HttpRequest, labels: dict[str, str], out: dict[str, Any]) -> None:
+        found = {k[len(prefix) :]: v for k, v in request.headers.items() if k.startswith(prefix)}
+        if found:
+            out[name] = found
+
+    return extract
+
+
+def _querystring(name: str, wire: str, shape: Shape) -> Extract:
+    if shape.type_name == "list":
+        item = text_reader(shape.member)
+
+        def extract_list(request: HttpRequest, labels: dict[str, str], out: dict[str, Any]) -> None:
+            values = [item(v) for k, v in request.query_list if k == wire]
+            if values:
+                out[name] = values
+
+        return extract_list
+    from_text = text_reader(shape)
+
+    def extract(request: HttpRequest, labels: dict[str, str], out: dict[str, Any]) -> None:
+        if wire in request.query:
+            out[name] = from_text(request.query[wire])
+
+    return extract
+
+
+def _query_map(name: str, shape: Shape, claimed: frozenset[str]) -> Extract:
+    """A querystring map takes every param that no other member (or the route) claims."""
+    as_list = shape.value.type_name == "list"
+    from_text = text_reader(shape.value.member if as_list else shape.value)
+
+    def extract(request: HttpRequest, labels: dict[str, str], out: dict[str, Any]) -> None:
+        found: dict[str, Any] = {}
+        for key, value in request.query_list:
+            if key in claimed:
+                continue
+            if as_list:
+                found.setdefault(key, []).append(from_text(value))
+            else:
+                found[key] = from_text(value)
+        if found:
+            out[name] = found
+
+    return extract
+
+
+_EXTRACTORS = {"uri": _label, "header": _header, "headers": _header_map, "querystring": _querystring}
+
+
+@cache
+def location_plan(operation: OperationModel) -> tuple[Extract, ...]:
+    """How to read each member of the input shape bound to the URI, the query or headers."""
+    shape = operation.input_shape
+    if shape is None:
+        return ()
+    route_keys = {k for k, _ in _route(operation).query}  # literal and required query keys
+    claimed = frozenset(
+        route_keys | {m.serialization.get("name", n) for n, m in shape.members.items()
+                      if m.serialization.get("location") == "querystring" and m.type_name != "map"}
+    )
+    plan = []
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        if location == "querystring" and member.type_name == "map":
+            plan.append(_query_map(name, member, claimed))
+        elif location in _EXTRACTORS:
+            plan.append(_EXTRACTORS[location](name, member.serialization.get("name", name), member))
+    return tuple(plan)
+
+
+def read_locations(operation: OperationModel, request: HttpRequest, labels: dict[str, str]) -> dict[str, Any]:
+    """The params ``request`` carries in its URI, query string and headers."""
+    out: dict[str, Any] = {}
+    for extract in location_plan(operation):
+        extract(request, labels, out)
+    return out

@@ -1,0 +1,71 @@
+"""The rest-xml protocol (S3, Route 53, CloudFront): routes by method and URI, XML bodies.
+
+Errors: ``<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>``
+as Route 53 and CloudFront send them, or S3's bare ``<Error><Code/><Message/>...fields
+<RequestId/><HostId/></Error>`` when the model's metadata (from cloudtwin's extras data)
+sets ``"cloudtwinErrorRoot": "Error"``. A body that is not well-formed XML of the input shape
+answers ``MalformedXML``, a bad label, query param or header ``InvalidArgument``, and an
+unmatched route ``MethodNotAllowed`` (405).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.model import ServiceModel, Shape
+
+from cloudtwin.protocols.aws.error_shapes import legacy_code
+from cloudtwin.protocols.aws.errors import AwsError
+from cloudtwin.protocols.aws.parse.xml import element_reader, parse_document
+from cloudtwin.protocols.aws.rest_wire import RestProtocol
+from cloudtwin.protocols.aws.serialize.query import error_document
+from cloudtwin.protocols.aws.serialize.rest import Headers
+from cloudtwin.protocols.aws.serialize.xml import error_fields, escape, to_xml
+from cloudtwin.protocols.http import HttpRequest
+
+_PROLOG = '<?xml version="1.0" encoding="UTF-8"?>'
+
+
+def _namespace(shape: Shape, service: ServiceModel) -> str:
+    """The default namespace of a response document, unless its shape declares one."""
+    if shape.serialization.get("xmlNamespace"):
+        return ""
+    return f' xmlns="http://{service.endpoint_prefix}.amazonaws.com/doc/{service.api_version}/"'
+
+
+class RestXmlProtocol(RestProtocol):
+    name = "rest-xml"
+    content_type = "application/xml"
+
+    def unknown_operation(self, request: HttpRequest) -> AwsError:
+        return AwsError(
+            "MethodNotAllowed", "The specified method is not allowed against this resource.", 405,
+            fields={"Method": request.method, "ResourceType": request.path},
+        )
+
+    def read_document(self, shape: Shape, body: bytes) -> dict[str, Any]:
+        value = element_reader(shape)(parse_document(body))
+        return value if isinstance(value, dict) else {}
+
+    def write_document(self, service: ServiceModel, shape: Shape, value: dict[str, Any]) -> bytes:
+        tag = shape.serialization.get("name") or shape.name
+        return to_xml(shape, tag, value, _namespace(shape, service))
+
+    def malformed(self, message: str, in_body: bool) -> AwsError:
+        if in_body:
+            return AwsError(
+                "MalformedXML",
+                "The XML you provided was not well-formed or did not validate against our published schema",
+            )
+        return AwsError("InvalidArgument", message)
+
+    def error_body(self, service: ServiceModel, error: AwsError, request_id: str) -> tuple[Headers, bytes]:
+        headers = [("x-amz-request-id", request_id)]
+        if service.metadata.get("cloudtwinErrorRoot") != "Error":
+            return headers, error_document(service, error, request_id)
+        body = (
+            f"{_PROLOG}<Error><Code>{escape(legacy_code(service, error))}</Code>"
+            f"<Message>{escape(error.message)}</Message>{error_fields(service, error)}"
+            f"<RequestId>{escape(request_id)}</RequestId><HostId>{escape(request_id)}</HostId></Error>"
+        )
+        return headers, body.encode()

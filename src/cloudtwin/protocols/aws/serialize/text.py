@@ -1,0 +1,47 @@
+"""Write a scalar as text (XML bodies, headers): the inverse of ``parse/text.py``."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from botocore.model import Shape
+
+from cloudtwin.protocols.aws.shapes import encode_blob, format_timestamp, timestamp_format
+
+TextWriter = Callable[[Any], str]
+
+
+def _boolean(value: Any) -> str:
+    return "true" if value else "false"
+
+
+def _float(value: Any) -> str:
+    number = float(value)
+    if math.isnan(number):
+        return "NaN"
+    if math.isinf(number):
+        return "Infinity" if number > 0 else "-Infinity"
+    return repr(number)
+
+
+def _blob(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return encode_blob(bytes(value))
+
+
+def text_writer(shape: Shape, default_timestamp_format: str = "iso8601") -> TextWriter:
+    """How to write ``shape``'s scalar as text; timestamps in the shape's format or the default."""
+    kind = shape.type_name
+    if kind == "timestamp":
+        fmt = timestamp_format(shape, default_timestamp_format)
+        return lambda value: str(format_timestamp(value, fmt))
+    if kind == "boolean":
+        return _boolean
+    if kind in ("float", "double"):
+        return _float
+    if kind == "blob":
+        return _blob
+    return str

@@ -1,0 +1,177 @@
+"""Write model values as XML: the query protocol's results and rest-xml bodies.
+
+A writer is compiled once per shape and appends text to a list (no element tree is built).
+It follows the traits botocore's XML parsers read: ``locationName`` renames an element,
+lists wrap their items in ``<member>`` (or the member's ``locationName``) unless
+``flattened``, maps write ``<entry><key/><value/></entry>`` (or flattened entries),
+``xmlAttribute`` members become attributes of their structure, and ``xmlNamespace`` adds an
+``xmlns`` declaration. Members bound to another location (headers, status code) are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+from xml.sax.saxutils import escape as _escape
+
+from botocore.model import ServiceModel, Shape
+
+from cloudtwin.protocols.aws.error_shapes import error_shape
+from cloudtwin.protocols.aws.errors import AwsError
+from cloudtwin.protocols.aws.serialize.text import text_writer
+
+Out = list[str]
+Emit = Callable[[Out, str, Any], None]
+MemberEmit = Callable[[Out, Any], None]
+
+_ENTITIES = {'"': "&quot;", "\r": "&#13;"}
+
+
+def escape(text: str) -> str:
+    return _escape(text, _ENTITIES)
+
+
+def namespace_attribute(shape: Shape) -> str:
+    """`` xmlns="..."`` (or ``xmlns:prefix``) when the shape declares an XML namespace."""
+    namespace = shape.serialization.get("xmlNamespace")
+    if not namespace:
+        return ""
+    if isinstance(namespace, str):
+        return f' xmlns="{escape(namespace)}"'
+    prefix = namespace.get("prefix")
+    name = f"xmlns:{prefix}" if prefix else "xmlns"
+    return f' {name}="{escape(namespace.get("uri", ""))}"'
+
+
+@cache
+def element_writer(shape: Shape) -> Emit:
+    """Appends ``<tag>value</tag>`` for a value of ``shape``."""
+    return _build(shape, {})
+
+
+def to_xml(shape: Shape, tag: str, value: Any, attributes: str = "") -> bytes:
+    """A whole document: ``value`` as the element ``tag`` (with extra root ``attributes``)."""
+    out: Out = []
+    element_writer(shape)(out, tag, value)
+    if attributes and out:
+        head = out[0]
+        out[0] = head[: len(tag) + 1] + attributes + head[len(tag) + 1 :]
+    return ('<?xml version="1.0" encoding="UTF-8"?>' + "".join(out)).encode()
+
+
+def error_fields(service: ServiceModel, error: AwsError) -> str:
+    """The error's extra members as elements, written by its shape's members when it has them."""
+    shape = error_shape(service, error.code)
+    members = shape.members if shape is not None else {}
+    out: Out = []
+    for name, value in error.fields.items():
+        member = members.get(name)
+        if member is not None:
+            element_writer(member)(out, member.serialization.get("name", name), value)
+        else:
+            out.append(f"<{name}>{escape(str(value))}</{name}>")
+    return "".join(out)
+
+
+def _build(shape: Shape, building: dict[str, Emit]) -> Emit:
+    if shape.name in building:
+        return building[shape.name]
+    kind = shape.type_name
+    if kind == "structure":
+        return _structure(shape, building)
+    if kind == "list":
+        return _list(shape, building)
+    if kind == "map":
+        return _map(shape, building)
+    as_text = text_writer(shape)
+
+    def emit(out: Out, tag: str, value: Any) -> None:
+        out.append(f"<{tag}>{escape(as_text(value))}</{tag}>")
+
+    return emit
+
+
+def _structure(shape: Shape, building: dict[str, Emit]) -> Emit:
+    namespace = namespace_attribute(shape)
+    attributes: list[tuple[str, str, Callable[[Any], str]]] = []
+    elements: list[tuple[str, MemberEmit]] = []
+
+    def emit(out: Out, tag: str, value: Any) -> None:
+        attrs = "".join(
+            f' {attr}="{escape(write(value[name]))}"' for name, attr, write in attributes if value.get(name) is not None
+        )
+        out.append(f"<{tag}{namespace}{attrs}>")
+        for name, write_member in elements:
+            member_value = value.get(name)
+            if member_value is not None:
+                write_member(out, member_value)
+        out.append(f"</{tag}>")
+
+    building[shape.name] = emit
+    for name, member in shape.members.items():
+        if "location" in member.serialization:
+            continue
+        if member.serialization.get("xmlAttribute"):
+            attributes.append((name, member.serialization.get("name", name), text_writer(member)))
+        else:
+            elements.append((name, _member(member, member.serialization.get("name", name), building)))
+    return emit
+
+
+def _member(member: Shape, tag: str, building: dict[str, Emit]) -> MemberEmit:
+    """How a structure writes one member: flattened lists and maps repeat, the rest nest."""
+    flattened = member.serialization.get("flattened")
+    if flattened and member.type_name == "list":
+        item_tag = member.member.serialization.get("name", tag)
+        item = _build(member.member, building)
+        return lambda out, value: _each(out, item, item_tag, value)
+    if flattened and member.type_name == "map":
+        entry = _entry(member, building)
+        return lambda out, value: _each(out, entry, tag, list(value.items()))
+    write = _build(member, building)
+    return lambda out, value: write(out, tag, value)
+
+
+def _each(out: Out, emit: Emit, tag: str, values: Any) -> None:
+    for value in values:
+        emit(out, tag, value)
+
+
+def _list(shape: Shape, building: dict[str, Emit]) -> Emit:
+    item_tag = shape.member.serialization.get("name", "member")
+    item = _build(shape.member, building)
+
+    def emit(out: Out, tag: str, value: Any) -> None:
+        out.append(f"<{tag}>")
+        _each(out, item, item_tag, value)
+        out.append(f"</{tag}>")
+
+    return emit
+
+
+def _entry(shape: Shape, building: dict[str, Emit]) -> Emit:
+    """Writes one ``(key, value)`` pair as ``<tag><key>k</key><value>v</value></tag>``."""
+    key_tag = shape.key.serialization.get("name", "key")
+    value_tag = shape.value.serialization.get("name", "value")
+    write_key = _build(shape.key, building)
+    write_value = _build(shape.value, building)
+
+    def emit(out: Out, tag: str, pair: tuple[Any, Any]) -> None:
+        out.append(f"<{tag}>")
+        write_key(out, key_tag, pair[0])
+        write_value(out, value_tag, pair[1])
+        out.append(f"</{tag}>")
+
+    return emit
+
+
+def _map(shape: Shape, building: dict[str, Emit]) -> Emit:
+    entry = _entry(shape, building)
+
+    def emit(out: Out, tag: str, value: Any) -> None:
+        out.append(f"<{tag}>")
+        _each(out, entry, "entry", list(value.items()))
+        out.append(f"</{tag}>")
+
+    return emit
