@@ -69,7 +69,16 @@ def re_encrypt(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
             "SourceKeyMaterialId": opened.material_id, "DestinationKeyMaterialId": sealed.material_id}
 
 
-def _data_key(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
+def _without_plaintext(ctx: RequestContext, made: dict[str, Any], secret: str) -> dict[str, Any]:
+    """The ...WithoutPlaintext operations answer the same, less the secret."""
+    if ctx.operation.endswith("WithoutPlaintext"):
+        del made[secret]
+    return made
+
+
+@operations.operation("GenerateDataKey")
+@operations.operation("GenerateDataKeyWithoutPlaintext")
+def generate_data_key(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
     _no_recipient(p)
     if ("NumberOfBytes" in p) == ("KeySpec" in p):
         raise validation_error("Please specify either number of bytes or key spec.")
@@ -77,23 +86,14 @@ def _data_key(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
     scope, ref = key_target(env, ctx, p)
     dry_run(env, scope, ref, p)
     made = env.keys.crypto.generate_data_key(scope, ref, size, context_of(p))
-    return {"CiphertextBlob": made.ciphertext, "Plaintext": made.plaintext, "KeyId": key_arn(scope, made.key_id),
-            "KeyMaterialId": made.material_id}
+    return _without_plaintext(ctx, {"CiphertextBlob": made.ciphertext, "Plaintext": made.plaintext,
+                                    "KeyId": key_arn(scope, made.key_id), "KeyMaterialId": made.material_id},
+                              "Plaintext")
 
 
-@operations.operation("GenerateDataKey")
-def generate_data_key(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
-    return _data_key(env, ctx, p)
-
-
-@operations.operation("GenerateDataKeyWithoutPlaintext")
-def generate_data_key_without_plaintext(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
-    made = _data_key(env, ctx, p)
-    del made["Plaintext"]
-    return made
-
-
-def _data_key_pair(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
+@operations.operation("GenerateDataKeyPair")
+@operations.operation("GenerateDataKeyPairWithoutPlaintext")
+def generate_data_key_pair(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
     _no_recipient(p)
     if p["KeyPairSpec"] not in KEY_PAIR_SPECS:
         raise AwsError("UnsupportedOperationException", f"KeyPairSpec {p['KeyPairSpec']} is not supported by "
@@ -101,21 +101,10 @@ def _data_key_pair(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any
     scope, ref = key_target(env, ctx, p)
     dry_run(env, scope, ref, p)
     pair = env.keys.crypto.generate_data_key_pair(scope, ref, KEY_PAIR_SPECS[p["KeyPairSpec"]], context_of(p))
-    return {"PrivateKeyCiphertextBlob": pair.private_ciphertext, "PrivateKeyPlaintext": pair.private_key,
-            "PublicKey": pair.public_key, "KeyId": key_arn(scope, pair.key_id), "KeyPairSpec": p["KeyPairSpec"],
-            "KeyMaterialId": pair.material_id}
-
-
-@operations.operation("GenerateDataKeyPair")
-def generate_data_key_pair(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
-    return _data_key_pair(env, ctx, p)
-
-
-@operations.operation("GenerateDataKeyPairWithoutPlaintext")
-def generate_data_key_pair_without_plaintext(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
-    made = _data_key_pair(env, ctx, p)
-    del made["PrivateKeyPlaintext"]
-    return made
+    return _without_plaintext(ctx, {
+        "PrivateKeyCiphertextBlob": pair.private_ciphertext, "PrivateKeyPlaintext": pair.private_key,
+        "PublicKey": pair.public_key, "KeyId": key_arn(scope, pair.key_id), "KeyPairSpec": p["KeyPairSpec"],
+        "KeyMaterialId": pair.material_id}, "PrivateKeyPlaintext")
 
 
 @operations.operation("GenerateRandom")

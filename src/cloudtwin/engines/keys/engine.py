@@ -180,7 +180,7 @@ class KeysEngine:
         if self.store.alias(scope, name) is not None:
             raise AlreadyExists(f"An alias with the name {name} already exists", kind=ALIAS, name=name,
                                 tenant=scope.tenant, location=scope.location)
-        key = self._alias_target(scope, ref)
+        key = self._changeable(scope, ref)
         now = self.clock.now()
         alias = Alias(name, key.key_id, now, now)
         with self.db.atomic():
@@ -190,7 +190,7 @@ class KeysEngine:
     def update_alias(self, scope: Scope, name: str, ref: str) -> Alias:
         """Point an alias at another key of the same type and usage."""
         alias = self._alias(scope, name)
-        key = self._alias_target(scope, ref)
+        key = self._changeable(scope, ref)
         old = self.store.key(alias.key_id)
         if old is not None and (old.usage, old.type.family == "aes") != (key.usage, key.type.family == "aes"):
             raise Invalid(f"{key.key_id} is not the same type and usage as the alias's current key",
@@ -215,12 +215,6 @@ class KeysEngine:
             raise NotFound(f"Alias {name} is not found.", kind=ALIAS, name=name, tenant=scope.tenant,
                            location=scope.location)
         return alias
-
-    def _alias_target(self, scope: Scope, ref: str) -> KeyInfo:
-        key = self._customer_key(scope, ref)
-        if key.state == PENDING_DELETION:
-            raise key_error(Conflict, KEY_PENDING_DELETION, key, scope, f"{key.key_id} is pending deletion.")
-        return key
 
     # -- helpers --------------------------------------------------------------------------------
     def _customer_key(self, scope: Scope, ref: str) -> KeyInfo:
