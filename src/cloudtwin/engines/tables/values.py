@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import re
 from decimal import Context, Decimal
+from functools import lru_cache
 from typing import Any
 
 from cloudtwin.engines._kernel.errors import Invalid
@@ -60,6 +61,7 @@ _EXACT = Context(prec=400, Emax=10**6, Emin=-(10**6))
 
 
 # -- numbers ------------------------------------------------------------------------------------
+@lru_cache(maxsize=8192)
 def parse_number(text: str) -> tuple[bool, str, int]:
     """``text`` as (negative, digits, exponent) with value ``±int(digits) * 10**exponent``.
 
