@@ -58,7 +58,18 @@ async def handle(app: CloudTwin, request: HttpRequest) -> HttpResponse:
         return _json(200, _clock_state(app))
     if name == "clock" and method == "POST":
         return await _move_clock(app, _body(request))
+    if name.startswith("sns/") and method == "GET" and "sns" in app.services:
+        return await _sns_link(app, name[len("sns/"):], request)
     return _json(404, {"error": f"no internal endpoint {method} {request.path}"})
+
+
+async def _sns_link(app: CloudTwin, path: str, request: HttpRequest) -> HttpResponse:
+    """SNS's SigningCertURL, SubscribeURL and UnsubscribeURL (see aws/sns/links.py)."""
+    from cloudtwin.aws.sns import answer
+
+    status, content_type, body = answer(app.services["sns"].env, path, request.query)
+    await app.storage.flush()
+    return HttpResponse(status, [("content-type", content_type)], body)
 
 
 def _body(request: HttpRequest) -> dict[str, Any]:

@@ -1,0 +1,36 @@
+"""The SNS face, on the topic engine; deliveries are rendered by ``delivery`` in the wiring.
+
+LIMITATIONS (known differences from AWS):
+- Lambda, email, email-json, SMS, mobile (application) and Firehose subscriptions are accepted
+  and listed, but nothing is delivered to them yet: email and application subscriptions stay
+  PendingConfirmation (no mail is sent, so their token is never seen); a lambda or firehose
+  delivery fails as undeliverable and goes to the subscription's dead-letter queue if it has
+  one. Publish to a PhoneNumber or a platform endpoint ARN is refused.
+- HTTPS endpoints are called without verifying their certificate (local test servers use
+  self-signed ones). SubscribeURL, UnsubscribeURL and SigningCertURL point at cloudtwin
+  (/_cloudtwin/sns/...), not at sns.<region>.amazonaws.com, so verifiers that insist on an
+  amazonaws.com certificate host must be told to accept cloudtwin's.
+- The signing key and certificate are made at each start (the URL carries its fingerprint).
+- Retries follow AWS's documented phases without jitter; a topic-level DeliveryPolicy is
+  stored and reported but HTTP retries use the subscription's DeliveryPolicy or AWS's default.
+  Any non-2xx answer or connection failure of an HTTP endpoint counts as a failed attempt.
+- Policies (Policy, DataProtectionPolicy, KMS keys, feedback roles, TracingConfig, ArchivePolicy)
+  are stored and returned, never enforced; message data protection is not applied.
+- FilterPolicy: nested keys in body policies are matched through arrays at any level (the
+  EventBridge rule); per-topic quotas on filter policies (200) are not enforced.
+"""
+
+from cloudtwin.aws._face import Face, Operations
+from cloudtwin.aws.sns import publish, subscriptions, topics
+from cloudtwin.aws.sns.delivery import Renderer
+from cloudtwin.aws.sns.env import SnsEnv
+from cloudtwin.aws.sns.errors import to_aws
+from cloudtwin.aws.sns.links import answer
+from cloudtwin.aws.sns.signing import Signer
+from cloudtwin.aws.sns.topics import RENDERER
+
+operations = Operations({**topics.operations, **subscriptions.operations, **publish.operations})
+
+FACE = Face("sns", operations, to_aws)
+
+__all__ = ["FACE", "RENDERER", "Renderer", "Signer", "SnsEnv", "answer"]

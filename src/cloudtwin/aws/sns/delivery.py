@@ -1,0 +1,154 @@
+"""What an SNS subscriber receives: the notification JSON document, or the raw message.
+
+The topic engine hands the wiring an Envelope; the wiring asks this renderer for the
+queue message (body, SQS message attributes, group, dedup id) or the HTTP request (headers,
+body) that AWS would deliver ("Amazon SNS message and JSON formats", "Amazon SNS raw message
+delivery"). A message published with MessageStructure=json carries one text per protocol
+in ``context["structure"]``; each subscriber gets its protocol's text or the default one.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import quote
+
+import orjson
+
+from cloudtwin.aws.sns.signing import Signer
+from cloudtwin.engines._kernel.dispatch import Envelope
+
+CONFIRMATION_TEXT = ("You have chosen to subscribe to the topic {arn}.\n"
+                     "To confirm the subscription, visit the SubscribeURL included in this message.")
+USER_AGENT = "Amazon Simple Notification Service Agent"
+
+
+@dataclass(frozen=True)
+class QueueMessage:
+    body: str
+    attributes: dict[str, Any]
+    attributes_size: int
+    group: str | None
+    dedup_id: str | None
+
+
+@dataclass(frozen=True)
+class HttpMessage:
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+def iso_timestamp(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def confirm_url(endpoint: str, topic_arn: str, token: str) -> str:
+    return f"{endpoint}/_cloudtwin/sns/confirm?TopicArn={quote(topic_arn)}&Token={token}"
+
+
+def unsubscribe_url(endpoint: str, subscription_arn: str) -> str:
+    return f"{endpoint}/_cloudtwin/sns/unsubscribe?SubscriptionArn={quote(subscription_arn)}"
+
+
+class Renderer:
+    """Envelopes -> deliveries. Signs each message once, however many subscribers get it."""
+
+    def __init__(self, signer: Signer) -> None:
+        self.signer = signer
+        self._last_signed: tuple[bytes, str] = (b"", "")
+
+    def for_queue(self, envelope: Envelope) -> QueueMessage:
+        sub = envelope.context.get("subscription_attributes", {})
+        if _is_raw(sub):
+            attributes = {name: _sqs_attribute(value) for name, value in envelope.attributes.items()}
+            size = sum(len(n) + len(v["DataType"]) + len(v.get("StringValue", "")) + len(v.get("BinaryValue", b""))
+                       for n, v in attributes.items())
+            body = _text_for(envelope, "sqs")
+            return QueueMessage(body, {"message": attributes} if attributes else {}, size,
+                                envelope.group, envelope.dedup_id)
+        document = self.document(envelope, "sqs")
+        return QueueMessage(orjson.dumps(document).decode(), {}, 0, envelope.group, envelope.dedup_id)
+
+    def for_http(self, envelope: Envelope) -> HttpMessage:
+        context = envelope.context
+        sub = context.get("subscription_attributes", {})
+        protocol = sub.get("Protocol", "http")
+        kind = "SubscriptionConfirmation" if envelope.purpose == "confirmation" else "Notification"
+        headers = [("x-amz-sns-message-type", kind), ("x-amz-sns-message-id", envelope.message_id),
+                   ("x-amz-sns-topic-arn", context["topic_arn"]), ("user-agent", USER_AGENT),
+                   ("content-type", _content_type(sub))]
+        if kind == "Notification":
+            headers.append(("x-amz-sns-subscription-arn", f"{context['topic_arn']}:{context['subscription']}"))
+            if _is_raw(sub):
+                headers.append(("x-amz-sns-rawdelivery", "true"))
+                return HttpMessage(headers, _text_for(envelope, protocol).encode())
+        return HttpMessage(headers, orjson.dumps(self.document(envelope, protocol)))
+
+    def document(self, envelope: Envelope, protocol: str) -> dict[str, Any]:
+        """The signed JSON document of a notification or a subscription confirmation."""
+        context = envelope.context
+        endpoint, topic = context["endpoint"], context["topic_arn"]
+        if envelope.purpose == "confirmation":
+            doc = {"Type": "SubscriptionConfirmation", "MessageId": envelope.message_id,
+                   "Token": context["token"], "TopicArn": topic, "Message": CONFIRMATION_TEXT.format(arn=topic),
+                   "SubscribeURL": confirm_url(endpoint, topic, context["token"]),
+                   "Timestamp": iso_timestamp(envelope.timestamp)}
+        else:
+            doc = {"Type": "Notification", "MessageId": envelope.message_id}
+            if envelope.sequence is not None:
+                doc["SequenceNumber"] = f"{envelope.sequence:020d}"
+            doc["TopicArn"] = topic
+            if context.get("subject") is not None:
+                doc["Subject"] = context["subject"]
+            doc["Message"] = _text_for(envelope, protocol)
+            doc["Timestamp"] = iso_timestamp(envelope.timestamp)
+        version = context.get("signature_version", "1")
+        doc.update(SignatureVersion=version, Signature=self._signature(doc, version),
+                   SigningCertURL=endpoint + self.signer.cert_path)
+        if envelope.purpose != "confirmation":
+            doc["UnsubscribeURL"] = unsubscribe_url(endpoint, f"{topic}:{context['subscription']}")
+            if envelope.attributes:
+                doc["MessageAttributes"] = {n: _json_attribute(v) for n, v in envelope.attributes.items()}
+        return doc
+
+    def _signature(self, doc: Mapping[str, str], version: str) -> str:
+        key = orjson.dumps([version, *(doc.get(k) for k in ("Type", "MessageId", "Message", "Subject", "Token"))])
+        if self._last_signed[0] != key:
+            self._last_signed = (key, self.signer.sign(doc, version))
+        return self._last_signed[1]
+
+
+def _is_raw(sub: Mapping[str, str]) -> bool:
+    return sub.get("RawMessageDelivery", "false").lower() == "true"
+
+
+def _content_type(sub: Mapping[str, str]) -> str:
+    policy = sub.get("DeliveryPolicy")
+    if policy:
+        try:
+            value = orjson.loads(policy).get("requestPolicy", {}).get("headerContentType")
+            if isinstance(value, str):
+                return value
+        except (orjson.JSONDecodeError, AttributeError):
+            pass
+    return "text/plain; charset=UTF-8"
+
+
+def _text_for(envelope: Envelope, protocol: str) -> str:
+    structure = envelope.context.get("structure")
+    if not structure:
+        return envelope.body
+    return str(structure.get(protocol, structure["default"]))
+
+
+def _sqs_attribute(value: Mapping[str, str]) -> dict[str, Any]:
+    if "BinaryValue" in value:
+        return {"DataType": value["DataType"], "BinaryValue": base64.b64decode(value["BinaryValue"])}
+    return {"DataType": value["DataType"], "StringValue": value["StringValue"]}
+
+
+def _json_attribute(value: Mapping[str, str]) -> dict[str, str]:
+    return {"Type": value["DataType"], "Value": value.get("StringValue", value.get("BinaryValue", ""))}
