@@ -100,6 +100,8 @@ class CloudTwin:
         )
         try:
             response = route.face.handle(service.env, ctx, request, route.protocol)
+            if not isinstance(response, HttpResponse):  # an operation that waits (long polling)
+                response = await response
         except Exception:  # a bug of ours: the client still gets a well-formed 500
             log.exception("unhandled error in %s", route.face.service)
             error = AwsError("InternalFailure", "cloudtwin hit an internal error; see its log", 500, sender_fault=False)

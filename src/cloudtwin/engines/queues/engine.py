@@ -93,12 +93,8 @@ class QueuesEngine:
 
     def names(self, scope: Scope, prefix: str = "", limit: int | None = None,
               token: str | None = None) -> tuple[list[str], str | None]:
-        """Names in ``scope`` starting with ``prefix``, in order; a page and the next page's token."""
-        after = decode_token(token, "NextToken") if token else ""
-        names = [q.name for q in self.catalog.in_scope(scope) if q.name.startswith(prefix) and q.name > after]
-        if limit is None or len(names) <= limit:
-            return names, None
-        return names[:limit], encode_token(names[limit - 1])
+        """Names in ``scope`` starting with ``prefix``, in order: a page and the next page's token."""
+        return _page([q.name for q in self.catalog.in_scope(scope) if q.name.startswith(prefix)], limit, token)
 
     def update(self, scope: Scope, name: str, spec: QueueSpec) -> QueueInfo:
         queue = self.catalog.get(scope, name)
@@ -128,10 +124,13 @@ class QueuesEngine:
         queue = self.catalog.get(scope, name)
         return Counts(*self.store.counts(queue.id, self.clock.now()))
 
-    def dead_letter_sources(self, scope: Scope, name: str) -> list[str]:
-        """The queues whose dead-letter target is ``name``."""
+    def dead_letter_sources(self, scope: Scope, name: str, limit: int | None = None,
+                            token: str | None = None) -> tuple[list[str], str | None]:
+        """The queues whose dead-letter target is ``name``: a page and the next page's token."""
         self.catalog.get(scope, name)
-        return [q.name for q in self.catalog.in_scope(scope) if q.spec.dead_letter and q.spec.dead_letter.target == name]
+        sources = [q.name for q in self.catalog.in_scope(scope)
+                   if q.spec.dead_letter is not None and q.spec.dead_letter.target == name]
+        return _page(sources, limit, token)
 
     def purge(self, scope: Scope, name: str) -> None:
         queue = self.catalog.get(scope, name)
@@ -164,7 +163,10 @@ class QueuesEngine:
             raise LimitExceeded(f"message of {size} bytes, limit {spec.max_message_bytes}", kind="message",
                                 name=name, limit=spec.max_message_bytes)
         now = self.clock.now()
-        dedup_key = self._dedup_key(spec, body, group, dedup_id) if spec.ordered else None
+        dedup_key = None
+        if spec.ordered:
+            dedup_id = _dedup_id(spec, body, group, dedup_id)
+            dedup_key = f"{group}\x00{dedup_id}" if spec.dedup_per_group else dedup_id
         if dedup_key is not None:
             seen = self.store.dedup(queue.id, dedup_key, now - spec.dedup_window)
             if seen is not None:
@@ -179,16 +181,6 @@ class QueuesEngine:
         if visible <= now:
             self.waiters.wake(queue.id)
         return Sent(message_id, row)
-
-    @staticmethod
-    def _dedup_key(spec: QueueSpec, body: Body, group: str | None, dedup_id: str | None) -> str:
-        if group is None:
-            raise Invalid("an ordered queue needs a group for every message", kind="group_required")
-        if dedup_id is None:
-            if not spec.content_dedup:
-                raise Invalid("an ordered queue needs a dedup id or content dedup", kind="dedup_required")
-            dedup_id = hashlib.sha256(body_bytes(body)).hexdigest()
-        return f"{group}\x00{dedup_id}" if spec.dedup_per_group else dedup_id
 
     def receive(self, scope: Scope, name: str, limit: int = 1, lease: float | None = None,
                 attempt: str | None = None) -> list[Message]:
@@ -315,6 +307,30 @@ class QueuesEngine:
     def cancel_move(self, handle: str) -> MoveTask:
         with self.db.atomic():
             return self.mover.cancel(handle, self.clock.now())
+
+
+def _dedup_id(spec: QueueSpec, body: Body, group: str | None, dedup_id: str | None) -> str:
+    """The dedup id of a message to an ordered queue: the sender's, or the body's SHA-256."""
+    if group is None:
+        raise Invalid("an ordered queue needs a group for every message", kind="group_required")
+    if dedup_id is not None:
+        return dedup_id
+    if not spec.content_dedup:
+        raise Invalid("an ordered queue needs a dedup id or content dedup", kind="dedup_required")
+    return hashlib.sha256(body_bytes(body)).hexdigest()
+
+
+def _page(names: list[str], limit: int | None, token: str | None) -> tuple[list[str], str | None]:
+    """The names after the token's, up to ``limit``, and the token of the rest (None: no rest)."""
+    if token:
+        try:
+            after = decode_token(token)
+        except Invalid as exc:
+            raise Invalid("not a page token of this engine", kind="page", name=token) from exc
+        names = [n for n in names if n > after]
+    if limit is None or len(names) <= limit:
+        return names, None
+    return names[:limit], encode_token(names[limit - 1])
 
 
 def replace_delivery(row: Row, now: float) -> Row:

@@ -90,7 +90,7 @@ def test_dead_letter_after_max_deliveries_keeps_the_message(engine, clock):
     moved = engine.receive(SCOPE, "dlq")
     assert moved[0].message_id == sent.message_id and moved[0].origin == "q"
     assert moved[0].attributes == {"k": "v"} and moved[0].deliveries == 3
-    assert engine.dead_letter_sources(SCOPE, "dlq") == ["q"]
+    assert engine.dead_letter_sources(SCOPE, "dlq") == (["q"], None)
 
 
 def test_dead_letter_target_must_exist_and_match_kind(engine):

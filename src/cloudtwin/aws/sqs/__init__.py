@@ -1,0 +1,33 @@
+"""The SQS face, on the queue engine, in both wire protocols (JSON and query/XML).
+
+LIMITATIONS (known differences from AWS):
+- Queue URLs are ``http://<host the client used>/<account>/<name>``; the region of a queue is
+  the region the request is signed for, whatever host the URL names.
+- Policies (Policy, RedriveAllowPolicy's effect aside) and KMS settings are stored and shown,
+  never enforced; messages are not encrypted. AddPermission/RemovePermission are not implemented.
+- Approximate counts are exact. Standard queues deliver each message once per lease (no
+  duplicate deliveries) and in nearly the order sent.
+- MessageGroupId is accepted on standard queues (fair queues) and stored; it does not change
+  delivery order there.
+- A receive's VisibilityTimeout is not capped at 12 hours from the first receive in total; each
+  ChangeMessageVisibility is checked against 0-43200 s only.
+- Deleting with a receipt handle whose visibility timeout has expired (and the message not been
+  received again) deletes the message, for FIFO queues too.
+- Delayed messages and expired visibility timeouts wake parked long polls at the next sweep
+  (within a second), not at the exact instant.
+- Message move tasks run at the sweep (about once a second); a cancelled task's handle may be
+  used from any account.
+"""
+
+from cloudtwin.aws._face import Face, Operations
+from cloudtwin.aws.sqs import messages, moves, queues, receive, settle
+from cloudtwin.aws.sqs.env import SqsEnv
+from cloudtwin.aws.sqs.errors import to_aws
+
+operations = Operations({
+    **queues.operations, **messages.operations, **receive.operations, **settle.operations, **moves.operations,
+})
+
+FACE = Face("sqs", operations, to_aws, protocols=("json", "query"))
+
+__all__ = ["FACE", "SqsEnv"]
