@@ -104,7 +104,7 @@ class LocalDispatch:
 
 
 def build_services(storage: Storage, clock: Clock, settings: Settings) -> dict[str, ServiceParts]:
-    from cloudtwin.aws import dynamodb, kms, sns
+    from cloudtwin.aws import dynamodb, kms, sns, sqs
     from cloudtwin.engines.keys import KeysEngine
     from cloudtwin.engines.queues import QueuesEngine
     from cloudtwin.engines.tables import TablesEngine
@@ -122,11 +122,12 @@ def build_services(storage: Storage, clock: Clock, settings: Settings) -> dict[s
         "dynamodb": (dynamodb.FACE, dynamodb.DynamoEnv(tables=tables), (tables,)),
         "kms": (kms.FACE, kms.KmsEnv(keys=keys), (keys,)),
         "sns": (sns.FACE, sns.SnsEnv(topics=topics, signer=signer), (topics,)),
+        "sqs": (sqs.FACE, sqs.SqsEnv(queues=queues), (queues,)),
     }
 
 
 def face_catalog() -> dict[str, Face]:
     """Every face cloudtwin has, by service name (no engines opened): for ``coverage``."""
-    from cloudtwin.aws import dynamodb, kms, sns
+    from cloudtwin.aws import dynamodb, kms, sns, sqs
 
-    return {"dynamodb": dynamodb.FACE, "kms": kms.FACE, "sns": sns.FACE}
+    return {"dynamodb": dynamodb.FACE, "kms": kms.FACE, "sns": sns.FACE, "sqs": sqs.FACE}
