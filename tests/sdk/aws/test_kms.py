@@ -239,3 +239,17 @@ def test_grants(kms: Any, unique_name: str) -> None:
     with pytest.raises(ClientError) as missing:
         kms.revoke_grant(KeyId=key_id, GrantId=second["GrantId"])
     assert error_code(missing) == "NotFoundException"
+
+
+def test_a_key_id_of_no_known_form_names_no_key(kms: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        kms.describe_key(KeyId="not-a-key-id")
+    assert error_code(excinfo) == "NotFoundException"
+
+
+def test_aws_managed_key_has_the_default_policy(kms: Any) -> None:
+    key_id = kms.describe_key(KeyId="alias/aws/sqs")["KeyMetadata"]["KeyId"]
+    policy = json.loads(kms.get_key_policy(KeyId=key_id)["Policy"])
+    assert policy["Statement"][0]["Action"] == "kms:*"
+    status = kms.get_key_rotation_status(KeyId=key_id)
+    assert status["KeyRotationEnabled"] is True and status["RotationPeriodInDays"] == 365

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,9 @@ from cloudtwin.engines.keys import ENCRYPT, PROVIDER, KeysEngine, NewKey
 from cloudtwin.protocols.aws.errors import AwsError
 
 Target = tuple[Scope, str]
+#: What a key id looks like; anything else that is not an alias name names no key (and never
+#: one of the engine's INTERNAL keys, whose aliases do not begin with alias/).
+_KEY_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ def target(env: KmsEnv, ctx: RequestContext, value: str) -> Target:
     """(scope, ref) of a KeyId in any of its four forms; an ``alias/aws/...`` alias brings its AWS
     managed key into being, as AWS does on first use."""
     scope, ref = kms_key_ref(value, ctx.scope)
+    if not ref.startswith("alias/") and not _KEY_ID.fullmatch(ref):
+        raise AwsError("NotFoundException", f"Invalid keyId '{value}'")
     if ref.startswith(AWS_ALIAS_PREFIX):
         service = ref[len(AWS_ALIAS_PREFIX):]
         env.keys.provider_key(scope, ref, NewKey(

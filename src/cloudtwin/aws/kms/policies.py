@@ -1,6 +1,7 @@
 """KMS key policies and tags: get/put/list policies, tag/untag/list tags, and their checks.
 
-Key policies are stored as given (valid JSON, one named "default"), not enforced yet.
+Key policies are stored as given (valid JSON, one named "default"), not enforced yet; a key
+made without one (an AWS managed key another service created) shows AWS's default policy.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import orjson
 from cloudtwin.aws._face import Operations, Params
 from cloudtwin.aws.kms.describe import page
 from cloudtwin.aws.kms.env import KmsEnv, key_target
-from cloudtwin.aws.kms.names import MAX_TAGS, POLICY_NAME
+from cloudtwin.aws.kms.names import MAX_TAGS, POLICY_NAME, default_policy
 from cloudtwin.engines._kernel.context import RequestContext
 from cloudtwin.protocols.aws.errors import AwsError
 
@@ -48,7 +49,8 @@ def _policy_name(p: Params) -> str:
 @operations.operation("GetKeyPolicy")
 def get_key_policy(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
     name = _policy_name(p)
-    return {"Policy": env.keys.policy(*key_target(env, ctx, p), name), "PolicyName": name}
+    key = env.keys.key(*key_target(env, ctx, p))
+    return {"Policy": key.policies.get(name) or default_policy(key.scope.tenant), "PolicyName": name}
 
 
 @operations.operation("PutKeyPolicy")
@@ -59,8 +61,8 @@ def put_key_policy(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any
 
 @operations.operation("ListKeyPolicies")
 def list_key_policies(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
-    names, more = page(sorted(env.keys.key(*key_target(env, ctx, p)).policies), p)
-    return {"PolicyNames": names, **more}
+    env.keys.key(*key_target(env, ctx, p))
+    return {"PolicyNames": [POLICY_NAME], "Truncated": False}
 
 
 @operations.operation("TagResource")

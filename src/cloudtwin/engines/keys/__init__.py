@@ -23,8 +23,16 @@ service holds this engine in its env and, per object::
     secret = keys.crypto.decrypt_data_key(scope, stored_ciphertext, context)  # -> bytes
 
 ``data_key.key_id`` is the key actually used (an alias resolved). The same ``context`` must
-be given to both calls (for S3: {"aws:s3:arn": object or bucket ARN}, as AWS does). For the
-service's own default key use ``keys.provider_key(scope, "alias/aws/s3", NewKey(...))`` first.
+be given to both calls (for S3: {"aws:s3:arn": object or bucket ARN}, as AWS does). ``ref`` is
+what the face got from its client, turned into a key id or alias name with
+``cloudtwin.aws._arns.kms_key_ref``. Default keys, created on first use::
+
+    # SSE-KMS without a key id: the AWS managed key, visible in KMS as alias/aws/s3
+    keys.provider_key(scope, "alias/aws/s3", NewKey("aes-256", ENCRYPT, "Default key that protects
+                      my s3 data when no other key is defined", manager=PROVIDER, rotation_days=365))
+    # SSE-S3: a key of the service's own, never listed, whose alias must not begin with alias/
+    keys.provider_key(scope, "s3-owned", NewKey("aes-256", ENCRYPT, manager=INTERNAL))
+
 Both calls raise the neutral errors of ``cloudtwin.engines._kernel.errors``, told apart by
 ``kind`` (constants of ``model``):
 

@@ -26,7 +26,7 @@ from cloudtwin.engines.keys.catalog import KeyCatalog, check_state, key_error
 from cloudtwin.engines.keys.grants import Grants
 from cloudtwin.engines.keys.model import (
     ALIAS, AUTOMATIC, CUSTOMER, DISABLED, ENABLED, ENCRYPT, INITIAL, INTERNAL, KEY_PENDING_DELETION, KEY_STATE,
-    KEY_TYPES, ON_DEMAND, PENDING_DELETION, POLICY, ROTATIONS, UNSUPPORTED, USAGE, Alias, KeyInfo, Material,
+    KEY_TYPES, ON_DEMAND, PENDING_DELETION, ROTATIONS, UNSUPPORTED, USAGE, Alias, KeyInfo, Material,
     NewKey,
 )
 from cloudtwin.engines.keys.store import SCHEMA, KeyStore
@@ -121,12 +121,6 @@ class KeysEngine:
         return self._save(replace(key, state=DISABLED, delete_at=None, delete_window_days=None))
 
     # -- policies and tags ----------------------------------------------------------------------
-    def policy(self, scope: Scope, ref: str, name: str) -> str:
-        key = self.catalog.get(scope, ref)
-        if name not in key.policies:
-            raise NotFound(f"No such policy exists: {name}", kind=POLICY, name=name)
-        return key.policies[name]
-
     def put_policy(self, scope: Scope, ref: str, name: str, document: str) -> KeyInfo:
         key = self._customer_key(scope, ref)
         return self._save(replace(key, policies={**key.policies, name: document}))
