@@ -196,3 +196,23 @@ def test_dry_run(kms: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         kms.encrypt(KeyId=new_key(kms), Plaintext=b"x", DryRun=True)
     assert error_code(excinfo) == "DryRunOperationException"
+
+
+def test_ecdh_key_agreement(kms: Any) -> None:
+    ours = new_key(kms, KeySpec="ECC_NIST_P384", KeyUsage="KEY_AGREEMENT")
+    assert kms.describe_key(KeyId=ours)["KeyMetadata"]["KeyAgreementAlgorithms"] == ["ECDH"]
+    theirs = ec.generate_private_key(ec.SECP384R1())
+    their_public = theirs.public_key().public_bytes(serialization.Encoding.DER,
+                                                    serialization.PublicFormat.SubjectPublicKeyInfo)
+    derived = kms.derive_shared_secret(KeyId=ours, KeyAgreementAlgorithm="ECDH", PublicKey=their_public)
+    our_public = serialization.load_der_public_key(kms.get_public_key(KeyId=ours)["PublicKey"])
+    assert isinstance(our_public, ec.EllipticCurvePublicKey)
+    assert derived["SharedSecret"] == theirs.exchange(ec.ECDH(), our_public)
+    wrong_curve = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    with pytest.raises(ClientError) as excinfo:
+        kms.derive_shared_secret(KeyId=ours, KeyAgreementAlgorithm="ECDH", PublicKey=wrong_curve)
+    assert error_code(excinfo) == "ValidationException"
+    with pytest.raises(ClientError) as usage:
+        kms.sign(KeyId=ours, Message=b"m", SigningAlgorithm="ECDSA_SHA_384")
+    assert error_code(usage) == "InvalidKeyUsageException"

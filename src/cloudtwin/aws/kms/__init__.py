@@ -4,8 +4,8 @@ LIMITATIONS (known differences from AWS):
 - Key policies and grants are stored and listed, never enforced (no authorization yet);
   grant constraints are recorded, not checked.
 - Only single-Region keys with Origin AWS_KMS: no imported key material, custom key stores,
-  multi-Region keys, KEY_AGREEMENT/DeriveSharedSecret, SM2, ML-DSA or Ed25519 keys, and no
-  Nitro Enclaves Recipient.
+  multi-Region keys, SM2, ML-DSA or Ed25519 keys, no Nitro Enclaves Recipient, and no
+  GetKeyLastUsage.
 - Ciphertext blobs have cloudtwin's own layout (header naming key and material version,
   AES-256-GCM, the encryption context as authenticated data), not AWS's byte format; blobs of
   one data dir open only there (their key material is sealed under that dir's master key).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cloudtwin.aws._face import Operations, Params
-from cloudtwin.aws.kms.env import KmsEnv, context_of, dry_run, key_arn, key_target, target
+from cloudtwin.aws.kms.env import KmsEnv, context_of, dry_run, key_arn, key_target, no_recipient, target
 from cloudtwin.aws.kms.names import DATA_KEY_BYTES, ENCRYPTION, ENCRYPTION_NAMES, KEY_PAIR_SPECS
 from cloudtwin.engines._kernel.context import RequestContext
 from cloudtwin.engines._kernel.scope import Scope
@@ -13,12 +13,6 @@ from cloudtwin.engines.keys import Decrypted
 from cloudtwin.protocols.aws.errors import AwsError, validation_error
 
 operations = Operations()
-
-
-def _no_recipient(p: Params) -> None:
-    if "Recipient" in p:
-        raise AwsError("UnsupportedOperationException", "Recipient (Nitro Enclaves attestation) is not supported "
-                       "by cloudtwin")
 
 
 def _algorithm(p: Params, member: str = "EncryptionAlgorithm") -> str:
@@ -42,7 +36,7 @@ def _decrypted(scope: Scope, opened: Decrypted, p: Params) -> dict[str, Any]:
 
 @operations.operation("Decrypt")
 def decrypt(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
-    _no_recipient(p)
+    no_recipient(p)
     if "CiphertextBlob" not in p:
         raise validation_error("1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy "
                                "constraint: Member must not be null")
@@ -79,7 +73,7 @@ def _without_plaintext(ctx: RequestContext, made: dict[str, Any], secret: str) -
 @operations.operation("GenerateDataKey")
 @operations.operation("GenerateDataKeyWithoutPlaintext")
 def generate_data_key(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
-    _no_recipient(p)
+    no_recipient(p)
     if ("NumberOfBytes" in p) == ("KeySpec" in p):
         raise validation_error("Please specify either number of bytes or key spec.")
     size = p["NumberOfBytes"] if "NumberOfBytes" in p else DATA_KEY_BYTES[p["KeySpec"]]
@@ -94,7 +88,7 @@ def generate_data_key(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, 
 @operations.operation("GenerateDataKeyPair")
 @operations.operation("GenerateDataKeyPairWithoutPlaintext")
 def generate_data_key_pair(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
-    _no_recipient(p)
+    no_recipient(p)
     if p["KeyPairSpec"] not in KEY_PAIR_SPECS:
         raise AwsError("UnsupportedOperationException", f"KeyPairSpec {p['KeyPairSpec']} is not supported by "
                        f"cloudtwin")
@@ -109,7 +103,7 @@ def generate_data_key_pair(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[
 
 @operations.operation("GenerateRandom")
 def generate_random(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
-    _no_recipient(p)
+    no_recipient(p)
     if "CustomKeyStoreId" in p:
         raise AwsError("CustomKeyStoreNotFoundException", f"Custom key store {p['CustomKeyStoreId']} not found")
     if "NumberOfBytes" not in p:

@@ -60,3 +60,9 @@ def dry_run(env: KmsEnv, scope: Scope, ref: str, p: dict[str, Any]) -> None:
         env.keys.key(scope, ref)
         raise AwsError("DryRunOperationException",
                        "The request would have succeeded, but the DryRun option is set.", 412)
+
+
+def no_recipient(p: dict[str, Any]) -> None:
+    if "Recipient" in p:
+        raise AwsError("UnsupportedOperationException", "Recipient (Nitro Enclaves attestation) is not supported "
+                       "by cloudtwin")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import orjson
 
 from cloudtwin.engines.keys import (
-    DISABLED, ENABLED, ENCRYPT, MAC, PENDING_DELETION, SIGN, SYMMETRIC_GCM, KeyInfo,
+    AGREE, DISABLED, ENABLED, ENCRYPT, MAC, PENDING_DELETION, SIGN, SYMMETRIC_GCM, KeyInfo,
 )
 
 KEY_SPECS = {
@@ -19,7 +19,7 @@ KEY_SPECS = {
     "ECC_SECG_P256K1": "ec-secp256k1",
     "HMAC_224": "hmac-224", "HMAC_256": "hmac-256", "HMAC_384": "hmac-384", "HMAC_512": "hmac-512",
 }
-USAGES = {"ENCRYPT_DECRYPT": ENCRYPT, "SIGN_VERIFY": SIGN, "GENERATE_VERIFY_MAC": MAC}
+USAGES = {"ENCRYPT_DECRYPT": ENCRYPT, "SIGN_VERIFY": SIGN, "GENERATE_VERIFY_MAC": MAC, "KEY_AGREEMENT": AGREE}
 STATES = {ENABLED: "Enabled", DISABLED: "Disabled", PENDING_DELETION: "PendingDeletion"}
 ENCRYPTION = {"SYMMETRIC_DEFAULT": SYMMETRIC_GCM, "RSAES_OAEP_SHA_1": "rsa-oaep-sha1",
               "RSAES_OAEP_SHA_256": "rsa-oaep-sha256"}
@@ -38,10 +38,11 @@ ENCRYPTION_NAMES = {v: k for k, v in ENCRYPTION.items()}
 SIGNING_NAMES = {v: k for k, v in SIGNING.items()}
 MAC_NAMES = {v: k for k, v in MACS.items()}
 
-#: Which usages each key spec allows (KEY_AGREEMENT is not offered).
+#: Which usages each key spec allows.
 SPEC_USAGES = {spec: ("ENCRYPT_DECRYPT",) for spec in ("SYMMETRIC_DEFAULT",)} | {
     spec: ("ENCRYPT_DECRYPT", "SIGN_VERIFY") for spec in ("RSA_2048", "RSA_3072", "RSA_4096")} | {
-    spec: ("SIGN_VERIFY",) for spec in ("ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1")} | {
+    spec: ("SIGN_VERIFY", "KEY_AGREEMENT") for spec in ("ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521")} | {
+    "ECC_SECG_P256K1": ("SIGN_VERIFY",)} | {
     spec: ("GENERATE_VERIFY_MAC",) for spec in ("HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512")}
 
 PENDING_WINDOW_DAYS = (7, 30)
@@ -74,4 +75,6 @@ def algorithms(key: KeyInfo) -> dict[str, list[str]]:
         return {"EncryptionAlgorithms": [ENCRYPTION_NAMES[a] for a in key.type.encryption]}
     if key.usage == SIGN:
         return {"SigningAlgorithms": [SIGNING_NAMES[a] for a in key.type.signing]}
+    if key.usage == AGREE:
+        return {"KeyAgreementAlgorithms": [a.upper() for a in key.type.agreement]}
     return {"MacAlgorithms": [MAC_NAMES[a] for a in key.type.mac]}

@@ -1,11 +1,11 @@
-"""KMS signatures and MACs: Sign, Verify, GetPublicKey, GenerateMac, VerifyMac."""
+"""KMS asymmetric and MAC keys: Sign, Verify, GetPublicKey, DeriveSharedSecret, GenerateMac, VerifyMac."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from cloudtwin.aws._face import Operations, Params
-from cloudtwin.aws.kms.env import KmsEnv, dry_run, key_arn, key_target
+from cloudtwin.aws.kms.env import KmsEnv, dry_run, key_arn, key_target, no_recipient
 from cloudtwin.aws.kms.names import MACS, SIGNING, SPEC_NAMES, USAGE_NAMES, algorithms
 from cloudtwin.engines._kernel.context import RequestContext
 from cloudtwin.protocols.aws.errors import AwsError
@@ -44,6 +44,17 @@ def get_public_key(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any
     spec = SPEC_NAMES[key.type.name]
     return {"KeyId": key_arn(key.scope, key.key_id), "PublicKey": der, "CustomerMasterKeySpec": spec,
             "KeySpec": spec, "KeyUsage": USAGE_NAMES[key.usage], **algorithms(key)}
+
+
+@operations.operation("DeriveSharedSecret")
+def derive_shared_secret(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
+    no_recipient(p)
+    scope, ref = key_target(env, ctx, p)
+    dry_run(env, scope, ref, p)
+    key_id, secret = env.keys.crypto.derive_shared_secret(scope, ref, p["PublicKey"],
+                                                          p["KeyAgreementAlgorithm"].lower())
+    return {"KeyId": key_arn(scope, key_id), "SharedSecret": secret,
+            "KeyAgreementAlgorithm": p["KeyAgreementAlgorithm"], "KeyOrigin": "AWS_KMS"}
 
 
 @operations.operation("GenerateMac")

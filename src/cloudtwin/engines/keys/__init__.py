@@ -9,7 +9,8 @@ Public API (everything a face or another face's service needs):
     ``provider_key(scope, alias, NewKey)`` (a key the provider manages for a service, made on
     first use, e.g. the face's ``alias/aws/s3``).
 ``engine.crypto`` (``KeyCrypto``)
-    encrypt/decrypt/re_encrypt, data keys, sign/verify, mac/verify_mac, public_key, random.
+    encrypt/decrypt/re_encrypt, data keys, sign/verify, derive_shared_secret, mac/verify_mac,
+    public_key, random.
 ``engine.grants`` (``Grants``)
     create, grants, retirable, revoke, retire.
 
@@ -48,16 +49,16 @@ Both calls raise the neutral errors of ``cloudtwin.engines._kernel.errors``, tol
 
 from cloudtwin.engines.keys.engine import KeysEngine
 from cloudtwin.engines.keys.model import (
-    ALIAS, AUTOMATIC, CIPHERTEXT, CUSTOMER, DIGEST, DISABLED, ENABLED, ENCRYPT, GRANT, GRANT_TOKEN, INITIAL,
+    AGREE, ALIAS, AUTOMATIC, CIPHERTEXT, CUSTOMER, DIGEST, DISABLED, ENABLED, ENCRYPT, GRANT, GRANT_TOKEN, INITIAL,
     INTERNAL, KEY, KEY_DISABLED, KEY_PENDING_DELETION, KEY_STATE, KEY_TYPES, MAC, MAC_CHECK, ON_DEMAND,
-    PENDING_DELETION, POLICY, PROVIDER, ROTATIONS, SIGN, SIGNATURE, SYMMETRIC_GCM, UNSUPPORTED, USAGE,
+    PENDING_DELETION, POLICY, PROVIDER, PUBLIC_KEY, ROTATIONS, SIGN, SIGNATURE, SYMMETRIC_GCM, UNSUPPORTED, USAGE,
     WRONG_KEY, Alias, DataKey, DataKeyPair, Decrypted, Encrypted, Grant, KeyInfo, KeyType, Material, NewKey,
 )
 
 __all__ = [
-    "ALIAS", "AUTOMATIC", "CIPHERTEXT", "CUSTOMER", "DIGEST", "DISABLED", "ENABLED", "ENCRYPT", "GRANT",
+    "AGREE", "ALIAS", "AUTOMATIC", "CIPHERTEXT", "CUSTOMER", "DIGEST", "DISABLED", "ENABLED", "ENCRYPT", "GRANT",
     "GRANT_TOKEN", "INITIAL", "INTERNAL", "KEY", "KEY_DISABLED", "KEY_PENDING_DELETION", "KEY_STATE",
-    "KEY_TYPES", "MAC", "MAC_CHECK", "ON_DEMAND", "PENDING_DELETION", "POLICY", "PROVIDER", "ROTATIONS", "SIGN",
+    "KEY_TYPES", "MAC", "MAC_CHECK", "ON_DEMAND", "PENDING_DELETION", "POLICY", "PROVIDER", "PUBLIC_KEY", "ROTATIONS", "SIGN",
     "SIGNATURE", "SYMMETRIC_GCM", "UNSUPPORTED", "USAGE", "WRONG_KEY", "Alias", "DataKey", "DataKeyPair",
     "Decrypted", "Encrypted", "Grant", "KeyInfo", "KeyType", "KeysEngine", "Material", "NewKey",
 ]

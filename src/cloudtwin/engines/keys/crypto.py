@@ -121,6 +121,16 @@ def rsa_decrypt(key: PrivateKey, algorithm: str, ciphertext: bytes) -> bytes:
     return key.decrypt(ciphertext, _oaep(algorithm))
 
 
+def ecdh(key: PrivateKey, peer_der: bytes) -> bytes:
+    """The ECDH shared secret with a peer's DER SubjectPublicKeyInfo; ValueError if it is not
+    an EC public key on the same curve."""
+    assert isinstance(key, ec.EllipticCurvePrivateKey)
+    peer = serialization.load_der_public_key(peer_der)
+    if not isinstance(peer, ec.EllipticCurvePublicKey) or peer.curve.name != key.curve.name:
+        raise ValueError("the public key is not on the key's curve")
+    return key.exchange(ec.ECDH(), peer)
+
+
 def mac(algorithm: str, secret: bytes, message: bytes) -> bytes:
     return hmac.new(secret, message, algorithm.rsplit("-", 1)[1]).digest()
 

@@ -14,7 +14,7 @@ from typing import Any
 from cloudtwin.engines._kernel.scope import Scope
 
 # -- what a key is for ------------------------------------------------------------------------
-ENCRYPT, SIGN, MAC = "encrypt", "sign", "mac"
+ENCRYPT, SIGN, MAC, AGREE = "encrypt", "sign", "mac", "agree"
 
 # -- key states --------------------------------------------------------------------------------
 ENABLED, DISABLED, PENDING_DELETION = "enabled", "disabled", "pending_deletion"
@@ -40,6 +40,7 @@ WRONG_KEY = "wrong-key"              # Invalid: made under another key than the 
 USAGE = "usage"                      # Invalid: the key cannot do that (usage or algorithm)
 UNSUPPORTED = "unsupported"          # Invalid: no key of this type or manager can do that
 DIGEST = "digest"                    # Invalid: a prehashed message of the wrong length
+PUBLIC_KEY = "public-key"            # Invalid: a peer's public key that is unreadable or of another curve
 SIGNATURE = "signature"              # ConditionFailed: the signature does not verify
 MAC_CHECK = "mac"                    # ConditionFailed: the MAC does not verify
 ROTATIONS = "rotations"              # LimitExceeded: too many on-demand rotations
@@ -56,6 +57,7 @@ class KeyType:
     encryption: tuple[str, ...] = ()
     signing: tuple[str, ...] = ()
     mac: tuple[str, ...] = ()
+    agreement: tuple[str, ...] = ()
     curve: str = ""
 
     @property
@@ -68,8 +70,9 @@ def _rsa(bits: int) -> KeyType:
     return KeyType(f"rsa-{bits}", "rsa", bits, (ENCRYPT, SIGN), ("rsa-oaep-sha1", "rsa-oaep-sha256"), signing)
 
 
-def _ec(name: str, curve: str, bits: int, hash_bits: int) -> KeyType:
-    return KeyType(name, "ec", bits, (SIGN,), signing=(f"ecdsa-sha{hash_bits}",), curve=curve)
+def _ec(name: str, curve: str, bits: int, hash_bits: int, agreement: tuple[str, ...] = ("ecdh",)) -> KeyType:
+    usages = (SIGN, AGREE) if agreement else (SIGN,)
+    return KeyType(name, "ec", bits, usages, signing=(f"ecdsa-sha{hash_bits}",), agreement=agreement, curve=curve)
 
 
 def _hmac(bits: int) -> KeyType:
@@ -81,7 +84,7 @@ KEY_TYPES: dict[str, KeyType] = {t.name: t for t in (
     KeyType("aes-256", "aes", 256, (ENCRYPT,), (SYMMETRIC_GCM,)),
     _rsa(2048), _rsa(3072), _rsa(4096),
     _ec("ec-p256", "secp256r1", 256, 256), _ec("ec-p384", "secp384r1", 384, 384),
-    _ec("ec-p521", "secp521r1", 521, 512), _ec("ec-secp256k1", "secp256k1", 256, 256),
+    _ec("ec-p521", "secp521r1", 521, 512), _ec("ec-secp256k1", "secp256k1", 256, 256, agreement=()),
     _hmac(224), _hmac(256), _hmac(384), _hmac(512),
 )}
 

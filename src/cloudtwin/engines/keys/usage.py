@@ -1,4 +1,4 @@
-"""Using keys: encrypt and decrypt, data keys, sign and verify, MACs.
+"""Using keys: encrypt and decrypt, data keys, sign and verify, key agreement, MACs.
 
 Models AWS KMS's cryptographic operations ("Encrypt", "Decrypt", "GenerateDataKey", "Sign",
 "GenerateMac") and Azure Key Vault's key operations (encrypt, wrapKey, sign, verify). Rules:
@@ -20,7 +20,7 @@ from cloudtwin.engines._kernel.scope import Scope
 from cloudtwin.engines.keys import crypto, envelope
 from cloudtwin.engines.keys.catalog import KeyCatalog, check_state, key_error
 from cloudtwin.engines.keys.model import (
-    CIPHERTEXT, DIGEST, ENCRYPT, KEY_TYPES, MAC, MAC_CHECK, SIGN, SIGNATURE, SYMMETRIC_GCM, UNSUPPORTED, USAGE, WRONG_KEY,
+    AGREE, CIPHERTEXT, DIGEST, ENCRYPT, KEY_TYPES, MAC, MAC_CHECK, PUBLIC_KEY, SIGN, SIGNATURE, SYMMETRIC_GCM, UNSUPPORTED, USAGE, WRONG_KEY,
     DataKey, DataKeyPair, Decrypted, Encrypted, KeyInfo,
 )
 
@@ -123,6 +123,16 @@ class KeyCrypto:
         if not crypto.verify(self.catalog.private_key(key), algorithm, message, signature, prehashed):
             raise ConditionFailed("The signature is not valid for this message and key.", kind=SIGNATURE)
         return key.key_id
+
+    def derive_shared_secret(self, scope: Scope, ref: str, peer_public: bytes, algorithm: str) -> tuple[str, bytes]:
+        """The key agreement secret of an EC key with a peer's public key (DER)."""
+        key = self.catalog.usable(scope, ref, AGREE, "DeriveSharedSecret")
+        self._check_algorithm(key, algorithm, key.type.agreement)
+        try:
+            return key.key_id, crypto.ecdh(self.catalog.private_key(key), peer_public)
+        except ValueError:
+            raise Invalid("The public key is not a DER-encoded X.509 public key on the key's curve.",
+                          kind=PUBLIC_KEY) from None
 
     # -- MACs -------------------------------------------------------------------------------------
     def mac(self, scope: Scope, ref: str, message: bytes, algorithm: str) -> tuple[str, bytes]:
