@@ -1,8 +1,12 @@
-"""Fixtures for the AWS SDK tests: a DynamoDB client and tables made to order."""
+"""Fixtures for the AWS SDK tests: a DynamoDB client and tables made to order; SQS clients in
+both of its wire protocols and queues made to order."""
 
 from __future__ import annotations
 
+import copy
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,5 +36,61 @@ def make_table(ddb: Any, unique_name: str) -> Callable[..., str]:
         kwargs.setdefault("BillingMode", "PAY_PER_REQUEST")
         ddb.create_table(TableName=name, KeySchema=schema, AttributeDefinitions=_definitions(attributes), **kwargs)
         return name
+
+    return make
+
+
+# -- SQS: clients in both of its wire protocols ---------------------------------------------------
+def _query_sqs_model_dir(root: Path) -> Path:
+    """A botocore data dir whose SQS model speaks the query protocol (as SDKs before 2023 did)."""
+    from botocore.loaders import Loader
+
+    model = copy.deepcopy(Loader().load_service_model("sqs", "service-2"))
+    model["metadata"]["protocol"] = "query"
+    model["metadata"]["protocols"] = ["query"]
+    for name, operation in model["operations"].items():
+        if "output" in operation:
+            operation["output"]["resultWrapper"] = f"{name}Result"
+    folder = root / "sqs" / model["metadata"]["apiVersion"]
+    folder.mkdir(parents=True)
+    (folder / "service-2.json").write_text(json.dumps(model))
+    return root
+
+
+@pytest.fixture(scope="session")
+def sqs_query(server: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    import boto3
+    import botocore.session
+    from botocore.config import Config
+
+    session = botocore.session.Session()
+    session.get_component("data_loader").search_paths.insert(
+        0, str(_query_sqs_model_dir(tmp_path_factory.mktemp("sqs-query-model"))))
+    config = Config(retries={"max_attempts": 1, "mode": "standard"}, read_timeout=60)
+    return boto3.Session(botocore_session=session).client(
+        "sqs", endpoint_url=server.endpoint, region_name="us-east-1", config=config)
+
+
+@pytest.fixture(scope="session")
+def sqs_json(aws: Callable[..., Any]) -> Any:
+    return aws("sqs")
+
+
+@pytest.fixture(params=["json", "query"])
+def sqs(request: pytest.FixtureRequest) -> Any:
+    """An SQS client, once per wire protocol."""
+    return request.getfixturevalue(f"sqs_{request.param}")
+
+
+@pytest.fixture
+def make_queue(sqs: Any, unique_name: str) -> Callable[..., str]:
+    """make_queue(fifo=False, **attributes) -> queue URL."""
+    counter = iter(range(100))
+
+    def make(fifo: bool = False, **attributes: str) -> str:
+        name = f"{unique_name[:60]}-{next(counter)}" + (".fifo" if fifo else "")
+        if fifo:
+            attributes["FifoQueue"] = "true"
+        return str(sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"])
 
     return make
