@@ -107,11 +107,18 @@ def test_alias_names_are_checked(kms: Any, unique_name: str) -> None:
     assert error_code(reserved) == "NotAuthorizedException"
     with pytest.raises(ClientError) as no_prefix:
         kms.create_alias(AliasName=unique_name, TargetKeyId=key["KeyId"])
-    assert error_code(no_prefix) == "InvalidAliasNameException"
+    assert error_code(no_prefix) == "ValidationException"
+    with pytest.raises(ClientError) as to_alias:
+        kms.create_alias(AliasName=f"alias/{unique_name}", TargetKeyId="alias/other")
+    assert error_code(to_alias) == "ValidationException"
 
 
 def test_aws_managed_key_appears_when_named(kms: Any) -> None:
+    listed = {a["AliasName"]: a for a in kms.list_aliases(Limit=1000)["Aliases"]}
+    assert "alias/aws/ebs" in listed
     meta = kms.describe_key(KeyId="alias/aws/ebs")["KeyMetadata"]
+    listed = {a["AliasName"]: a for a in kms.list_aliases(Limit=1000)["Aliases"]}
+    assert listed["alias/aws/ebs"]["TargetKeyId"] == meta["KeyId"]
     assert meta["KeyManager"] == "AWS"
     assert kms.describe_key(KeyId="alias/aws/ebs")["KeyMetadata"]["KeyId"] == meta["KeyId"]
     with pytest.raises(ClientError) as excinfo:
@@ -162,7 +169,7 @@ def test_deletion_happens_when_the_clock_passes_the_date(kms: Any, server: Any, 
     with pytest.raises(ClientError) as excinfo:
         kms.describe_key(KeyId=key_id)
     assert error_code(excinfo) == "NotFoundException"
-    assert f"alias/{unique_name}" not in {a["AliasName"] for a in kms.list_aliases()["Aliases"]}
+    assert f"alias/{unique_name}" not in {a["AliasName"] for a in kms.list_aliases(Limit=1000)["Aliases"]}
 
 
 def test_rotation_on_the_clock_keeps_old_ciphertexts(kms: Any, server: Any) -> None:

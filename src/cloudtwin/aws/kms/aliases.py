@@ -7,24 +7,20 @@ from typing import Any
 from cloudtwin.aws._arns import kms_key_ref
 from cloudtwin.aws._face import Operations, Params
 from cloudtwin.aws.kms.describe import alias_entry, page
-from cloudtwin.aws.kms.env import KmsEnv, key_target
-from cloudtwin.aws.kms.names import AWS_ALIAS_PREFIX
+from cloudtwin.aws.kms.env import KmsEnv, alias_arn, key_target
+from cloudtwin.aws.kms.names import AWS_ALIAS_PREFIX, PREDEFINED_ALIASES
 from cloudtwin.engines._kernel.context import RequestContext
 from cloudtwin.protocols.aws.errors import AwsError, validation_error
 
 operations = Operations()
 
 
-def _alias_name(p: Params) -> str:
+def _customer_alias(p: Params) -> str:
     name = p["AliasName"]
     if not name.startswith("alias/") or name == "alias/":
-        raise AwsError("InvalidAliasNameException", f"Alias must start with the prefix \"alias/\". Please see "
-                       f"https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html")
-    return name
-
-
-def _customer_alias(p: Params) -> str:
-    name = _alias_name(p)
+        raise validation_error("Invalid identifier")
+    if ":" in name:
+        raise validation_error(f"{name} contains invalid characters for an alias")
     if name.startswith(AWS_ALIAS_PREFIX):
         raise AwsError("NotAuthorizedException", f"{name}: the alias/aws/ prefix is reserved for AWS managed keys")
     return name
@@ -57,9 +53,14 @@ def delete_alias(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
 
 @operations.operation("ListAliases")
 def list_aliases(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
-    aliases = env.keys.aliases(ctx.scope)
+    """The scope's aliases, with AWS's predefined alias/aws/... names that have no key yet."""
+    entries = [alias_entry(ctx.scope, a) for a in env.keys.aliases(ctx.scope)]
     if "KeyId" in p:
         key_id = env.keys.key(*key_target(env, ctx, p)).key_id
-        aliases = [a for a in aliases if a.key_id == key_id]
-    chunk, more = page(aliases, p, 50)
-    return {"Aliases": [alias_entry(ctx.scope, a) for a in chunk], **more}
+        entries = [e for e in entries if e["TargetKeyId"] == key_id]
+    else:
+        named = {e["AliasName"] for e in entries}
+        entries += [{"AliasName": name, "AliasArn": alias_arn(ctx.scope, name)}
+                    for name in PREDEFINED_ALIASES if name not in named]
+    chunk, more = page(sorted(entries, key=lambda e: e["AliasName"]), p, 50)
+    return {"Aliases": chunk, **more}

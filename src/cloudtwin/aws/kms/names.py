@@ -52,6 +52,10 @@ ON_DEMAND_ROTATION_LIMIT = 25
 MAX_TAGS = 50
 POLICY_NAME = "default"
 AWS_ALIAS_PREFIX = "alias/aws/"
+#: The AWS managed key aliases ListAliases shows in every account, with or without their key.
+PREDEFINED_ALIASES = tuple(f"{AWS_ALIAS_PREFIX}{service}" for service in (
+    "acm", "dynamodb", "ebs", "elasticfilesystem", "es", "glue", "kinesisvideo", "lambda", "rds", "redshift",
+    "s3", "secretsmanager", "sns", "sqs", "ssm", "xray"))
 
 
 def default_policy(account: str) -> str:
