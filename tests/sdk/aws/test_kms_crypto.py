@@ -147,6 +147,9 @@ def test_rsa_signatures_verify_with_the_public_key(kms: Any, algorithm: str) -> 
     with pytest.raises(ClientError) as excinfo:
         kms.verify(KeyId=key_id, Message=b"tampered", Signature=signature, SigningAlgorithm=algorithm)
     assert error_code(excinfo) == "KMSInvalidSignatureException"
+    digest = hashlib.new("sha384" if algorithm.endswith("384") else "sha256", b"release").digest()
+    assert kms.verify(KeyId=key_id, Message=digest, MessageType="DIGEST", Signature=signature,
+                      SigningAlgorithm=algorithm)["SignatureValid"]
 
 
 def test_digest_of_the_wrong_length_is_refused(kms: Any) -> None:
