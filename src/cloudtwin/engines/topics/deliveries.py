@@ -73,23 +73,27 @@ class Deliveries:
         row = self.store.delivery(delivery_id)
         if row is None:
             return
-        _id, sub_id, blob, attempts, _last = row
+        _id, sub_id, blob, attempts, started = row
         found = self.resolve(sub_id)
         with self.db.atomic():
             if found is None:
                 self.store.finish(delivery_id)
                 return
             renderer, sub = found
-            now = self.clock.now()
-            self._after_attempt(delivery_id, renderer, sub, decode_envelope(blob), attempts + 1, result, now, now)
+            self._after_attempt(delivery_id, renderer, sub, decode_envelope(blob), attempts + 1, result, started,
+                                self.clock.now())
 
     def _after_attempt(self, delivery_id: int, renderer: str, sub: Subscription, envelope: Envelope,
                        attempts: int, result: DeliveryResult, at: float, now: float) -> None:
-        """Record try number ``attempts``, which counts as made at ``at`` (its due time)."""
+        """Record try number ``attempts``, which counts as made at ``at`` (its due time).
+
+        The next retry is due a policy delay after ``at``, not after the answer came: the
+        schedule stays on the clock however long a network attempt took or the clock jumped.
+        """
         if result.ok:
             self.store.finish(delivery_id)
         elif result.pending:
-            self.store.schedule(delivery_id, attempts - 1, now, None, inflight=True)
+            self.store.schedule(delivery_id, attempts - 1, at, None, inflight=True)
         elif not result.retryable:
             self.store.finish(delivery_id)
             self._dead_letter(renderer, sub, envelope, result)

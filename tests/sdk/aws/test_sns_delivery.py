@@ -1,0 +1,290 @@
+"""SNS deliveries through boto3: fan-out to SQS with filters, FIFO, raw and per-protocol messages,
+HTTP endpoints with the confirmation handshake, signatures, retries and dead-letter queues."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import urllib.request
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+
+from tests.conftest import ServerProcess, free_port
+
+
+@pytest.fixture(scope="module")
+def sns(aws: Any) -> Any:
+    return aws("sns")
+
+
+@pytest.fixture(scope="module")
+def sqs(aws: Any) -> Any:
+    return aws("sqs")
+
+
+@pytest.fixture
+def make_queue(sqs: Any, unique_name: str) -> Callable[..., tuple[str, str]]:
+    """make_queue("suffix", fifo=False) -> (queue URL, queue ARN)."""
+    def make(suffix: str, fifo: bool = False) -> tuple[str, str]:
+        name = f"{unique_name[-50:]}-{suffix}" + (".fifo" if fifo else "")
+        attributes = {"FifoQueue": "true"} if fifo else {}
+        url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        return url, arn
+    return make
+
+
+def drain(sqs: Any, url: str, wait: int = 0, expect: int | None = None) -> list[dict[str, Any]]:
+    """Every message in the queue (deleted as read); with ``expect``, long-polls until that many."""
+    messages: list[dict[str, Any]] = []
+    for _ in range(20):
+        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=wait,
+                                  MessageAttributeNames=["All"], AttributeNames=["All"]).get("Messages", [])
+        for message in got:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        messages += got
+        if expect is not None and len(messages) >= expect or expect is None and not got:
+            break
+    return messages
+
+
+def notification(message: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(message["Body"])
+
+
+class Endpoint:
+    """A subscriber's HTTP server in the test process: records every POST, answers ``status``."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[dict[str, str], bytes]] = []
+        self.status = 200
+        self.arrived = threading.Condition()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                with outer.arrived:
+                    outer.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                    outer.arrived.notify_all()
+                self.send_response(outer.status)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, count: int) -> list[tuple[dict[str, str], bytes]]:
+        with self.arrived:
+            assert self.arrived.wait_for(lambda: len(self.requests) >= count, timeout=20), self.requests
+            return list(self.requests)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def endpoint() -> Iterator[Endpoint]:
+    server = Endpoint()
+    yield server
+    server.close()
+
+
+def confirmed_http_subscription(sns: Any, topic: str, endpoint: Endpoint, **attributes: str) -> str:
+    sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=endpoint.url, Attributes=attributes)
+    headers, body = endpoint.wait_for(1)[0]
+    confirmation = json.loads(body)
+    assert headers["x-amz-sns-message-type"] == "SubscriptionConfirmation"
+    with urllib.request.urlopen(confirmation["SubscribeURL"], timeout=10) as response:
+        assert response.status == 200
+    subs = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    return next(s["SubscriptionArn"] for s in subs if s["Endpoint"] == endpoint.url)
+
+
+WARD_SYSTEMS = {
+    "pharmacy": {"allergies": [{"exists": True}]},
+    "beds": {"ward": [{"anything-but": ["discharge-lounge"]}]},
+    "cardiology": {"ward": [{"prefix": "cardio"}]},
+    "geriatrics": {"age": [{"numeric": [">=", 65]}]},
+    "labs": {"tests": ["blood", "urine"]},
+    "billing": {"$or": [{"insurer": [{"equals-ignore-case": "nhs"}]}, {"private": ["yes"]}]},
+    "network": {"source_ip": [{"cidr": "10.1.0.0/16"}]},
+}
+
+
+def admission(ward: str, age: int, **extra: Any) -> dict[str, Any]:
+    attributes = {"ward": {"DataType": "String", "StringValue": ward},
+                  "age": {"DataType": "Number", "StringValue": str(age)}}
+    for name, value in extra.items():
+        data_type = "String.Array" if isinstance(value, list) else "String"
+        attributes[name] = {"DataType": data_type, "StringValue": json.dumps(value) if isinstance(value, list)
+                            else value}
+    return attributes
+
+
+def test_admission_fans_out_to_seven_systems_and_a_down_one_only_backs_up_its_own_dlq(
+        sns: Any, sqs: Any, make_queue: Callable[..., tuple[str, str]], endpoint: Endpoint,
+        server: ServerProcess, unique_name: str) -> None:
+    topic = sns.create_topic(Name=unique_name)["TopicArn"]
+    queues = {name: make_queue(name) for name in WARD_SYSTEMS}
+    for name, policy in WARD_SYSTEMS.items():
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queues[name][1],
+                      Attributes={"FilterPolicy": json.dumps(policy)})
+    dlq_url, dlq_arn = make_queue("records-dlq")
+    confirmed_http_subscription(sns, topic, endpoint, RedrivePolicy=json.dumps({"deadLetterTargetArn": dlq_arn}))
+    endpoint.status = 503  # the records system goes down
+
+    events = [
+        ("A1", admission("cardio-2", 70, allergies="penicillin", tests=["blood"], insurer="NHS")),
+        ("A2", admission("discharge-lounge", 30, private="yes", source_ip="10.1.4.2")),
+        ("A3", admission("ortho", 50, tests=["xray"], source_ip="192.168.0.1")),
+    ]
+    for key, attributes in events:
+        sns.publish(TopicArn=topic, Message=json.dumps({"admission": key}), MessageAttributes=attributes)
+
+    expected = {"pharmacy": ["A1"], "beds": ["A1", "A3"], "cardiology": ["A1"], "geriatrics": ["A1"],
+                "labs": ["A1"], "billing": ["A1", "A2"], "network": ["A2"]}
+    for name, keys in expected.items():
+        got = [json.loads(notification(m)["Message"])["admission"] for m in drain(sqs, queues[name][0])]
+        assert sorted(got) == keys, name
+    endpoint.wait_for(4)  # the confirmation and one failed attempt per admission
+    assert drain(sqs, dlq_url) == []
+    for _ in range(6):  # AWS's HTTP policy: 3 retries, 20 s apart, then the dead-letter queue
+        server.advance_clock("21s")
+    backed_up = drain(sqs, dlq_url, wait=2, expect=3)
+    assert sorted(json.loads(notification(m)["Message"])["admission"] for m in backed_up) == ["A1", "A2", "A3"]
+    for name in WARD_SYSTEMS:
+        assert drain(sqs, queues[name][0]) == [], name
+
+
+def test_http_notifications_are_signed_with_the_served_certificate(
+        sns: Any, endpoint: Endpoint, unique_name: str) -> None:
+    topic = sns.create_topic(Name=unique_name, Attributes={"SignatureVersion": "2"})["TopicArn"]
+    sub = confirmed_http_subscription(sns, topic, endpoint)
+    assert sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]["PendingConfirmation"] == "false"
+    sns.publish(TopicArn=topic, Message="bed 12 ready", Subject="Beds",
+                MessageAttributes={"ward": {"DataType": "String", "StringValue": "A"}})
+    headers, body = endpoint.wait_for(2)[1]
+    assert headers["x-amz-sns-message-type"] == "Notification"
+    assert headers["x-amz-sns-subscription-arn"] == sub
+    document = json.loads(body)
+    assert document["Message"] == "bed 12 ready" and document["Subject"] == "Beds"
+    assert document["MessageAttributes"] == {"ward": {"Type": "String", "Value": "A"}}
+    with urllib.request.urlopen(document["SigningCertURL"], timeout=10) as response:
+        certificate = x509.load_pem_x509_certificate(response.read())
+    signed = "".join(f"{key}\n{document[key]}\n" for key in
+                     ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type")).encode()
+    certificate.public_key().verify(base64.b64decode(document["Signature"]), signed,  # type: ignore[union-attr]
+                                    padding.PKCS1v15(), hashes.SHA256())
+    with urllib.request.urlopen(document["UnsubscribeURL"], timeout=10) as response:
+        assert response.status == 200
+    assert sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"] == []
+
+
+def test_unconfirmed_http_subscription_gets_nothing(sns: Any, endpoint: Endpoint, unique_name: str) -> None:
+    topic = sns.create_topic(Name=unique_name)["TopicArn"]
+    answer = sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=endpoint.url)
+    assert answer["SubscriptionArn"] == "pending confirmation"
+    token = json.loads(endpoint.wait_for(1)[0][1])["Token"]
+    sns.publish(TopicArn=topic, Message="too early")
+    confirmed = sns.confirm_subscription(TopicArn=topic, Token=token)["SubscriptionArn"]
+    sns.publish(TopicArn=topic, Message="on time")
+    requests = endpoint.wait_for(2)
+    assert [json.loads(b)["Message"] for _, b in requests[1:]] == ["on time"]
+    assert requests[1][0]["x-amz-sns-subscription-arn"] == confirmed
+
+
+def test_raw_delivery_and_per_protocol_messages(sns: Any, sqs: Any, make_queue: Callable[..., tuple[str, str]],
+                                                endpoint: Endpoint, unique_name: str) -> None:
+    topic = sns.create_topic(Name=unique_name)["TopicArn"]
+    raw_url, raw_arn = make_queue("raw")
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=raw_arn, Attributes={"RawMessageDelivery": "true"})
+    confirmed_http_subscription(sns, topic, endpoint, RawMessageDelivery="true")
+    sns.publish(TopicArn=topic, MessageStructure="json",
+                Message=json.dumps({"default": "plain", "sqs": "for queues", "http": "for hooks"}),
+                MessageAttributes={"kind": {"DataType": "String", "StringValue": "bed"},
+                                   "blob": {"DataType": "Binary", "BinaryValue": b"\x00\x01"}})
+    [message] = drain(sqs, raw_url, wait=2, expect=1)
+    assert message["Body"] == "for queues"
+    assert message["MessageAttributes"]["kind"] == {"DataType": "String", "StringValue": "bed"}
+    assert message["MessageAttributes"]["blob"]["BinaryValue"] == b"\x00\x01"
+    headers, body = endpoint.wait_for(2)[1]
+    assert body == b"for hooks" and headers["x-amz-sns-rawdelivery"] == "true"
+
+
+def test_body_filters(sns: Any, sqs: Any, make_queue: Callable[..., tuple[str, str]], unique_name: str) -> None:
+    topic = sns.create_topic(Name=unique_name)["TopicArn"]
+    url, arn = make_queue("elderly")
+    policy = {"patient": {"age": [{"numeric": [">=", 65]}], "ward": [{"suffix": "-east"}]}}
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn,
+                  Attributes={"FilterPolicy": json.dumps(policy), "FilterPolicyScope": "MessageBody"})
+    for age, ward in ((70, "b-east"), (30, "b-east"), (80, "b-west")):
+        sns.publish(TopicArn=topic, Message=json.dumps({"patient": {"age": age, "ward": ward}}))
+    sns.publish(TopicArn=topic, Message="not json at all")
+    got = [json.loads(notification(m)["Message"])["patient"]["age"] for m in drain(sqs, url)]
+    assert got == [70]
+
+
+def test_fifo_topic_to_fifo_queue_keeps_order_and_drops_duplicates(
+        sns: Any, sqs: Any, make_queue: Callable[..., tuple[str, str]], unique_name: str) -> None:
+    topic = sns.create_topic(Name=f"{unique_name}.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
+    url, arn = make_queue("orders", fifo=True)
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    sequence = []
+    for i in range(5):
+        sequence.append(sns.publish(TopicArn=topic, Message=f"step-{i}", MessageGroupId="ward-A",
+                                    MessageDeduplicationId=f"d{i}")["SequenceNumber"])
+    duplicate = sns.publish(TopicArn=topic, Message="step-0 again", MessageGroupId="ward-A",
+                            MessageDeduplicationId="d0")
+    batch = sns.publish_batch(TopicArn=topic, PublishBatchRequestEntries=[
+        {"Id": "b1", "Message": "step-5", "MessageGroupId": "ward-A", "MessageDeduplicationId": "d5"}])
+    assert duplicate["SequenceNumber"] == sequence[0] and sequence == sorted(sequence)
+    assert batch["Successful"][0]["SequenceNumber"] > sequence[-1]
+    bodies = [m["Body"] for m in drain(sqs, url)]
+    assert bodies == [f"step-{i}" for i in range(6)]
+    code = pytest.raises(Exception, sns.publish, TopicArn=topic, Message="x").value.response["Error"]["Message"]
+    assert code == "Invalid parameter: The MessageGroupId parameter is required for FIFO topics"
+
+
+def test_publish_batch_fans_out_each_entry(sns: Any, sqs: Any, make_queue: Callable[..., tuple[str, str]],
+                                           unique_name: str) -> None:
+    topic = sns.create_topic(Name=unique_name)["TopicArn"]
+    url, arn = make_queue("batch")
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    result = sns.publish_batch(TopicArn=topic, PublishBatchRequestEntries=[
+        {"Id": f"e{i}", "Message": f"m{i}"} for i in range(10)])
+    assert len(result["Successful"]) == 10 and result["Failed"] == []
+    got = sorted(notification(m)["Message"] for m in drain(sqs, url))
+    assert got == sorted(f"m{i}" for i in range(10))
+
+
+def test_queue_that_does_not_exist_dead_letters_at_once(sns: Any, sqs: Any,
+                                                        make_queue: Callable[..., tuple[str, str]],
+                                                        unique_name: str) -> None:
+    topic = sns.create_topic(Name=unique_name)["TopicArn"]
+    dlq_url, dlq_arn = make_queue("dlq")
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=f"arn:aws:sqs:us-east-1:000000000000:{unique_name}-gone",
+                  Attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn})})
+    sns.publish(TopicArn=topic, Message="lost?")
+    assert [notification(m)["Message"] for m in drain(sqs, dlq_url)] == ["lost?"]
+
+
+def test_unreachable_endpoint_is_retried(sns: Any, server: ServerProcess, unique_name: str) -> None:
+    """Confirmation to a closed port fails; nothing breaks and the subscription stays pending."""
+    topic = sns.create_topic(Name=unique_name)["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=f"http://127.0.0.1:{free_port()}/")
+    server.advance_clock("1m")
+    subs = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert [s["SubscriptionArn"] for s in subs] == ["PendingConfirmation"]
