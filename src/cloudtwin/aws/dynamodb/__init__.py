@@ -11,12 +11,13 @@ LIMITATIONS (known differences from AWS):
 """
 
 from cloudtwin.aws._face import Face, Operations
-from cloudtwin.aws.dynamodb import batch, items, reads, tables, transactions
+from cloudtwin.aws.dynamodb import batch, items, partiql, reads, tables, transactions
 from cloudtwin.aws.dynamodb.env import DynamoEnv
 from cloudtwin.aws.dynamodb.errors import to_aws
 
 operations = Operations({
     **tables.operations, **items.operations, **reads.operations, **batch.operations, **transactions.operations,
+    **partiql.operations,
 })
 
 FACE = Face("dynamodb", operations, to_aws)
