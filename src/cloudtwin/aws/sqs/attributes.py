@@ -108,7 +108,6 @@ COMPUTED = (
     "ApproximateNumberOfMessagesDelayed", "CreatedTimestamp", "LastModifiedTimestamp",
 )
 READABLE = frozenset(COMMON) | frozenset(FIFO_ONLY) | frozenset(COMPUTED)
-ORDER = (*COMPUTED[:1], *COMPUTED[1:], *DEFAULTS, *FIFO_DEFAULTS)
 
 
 def checked(given: Mapping[str, str], fifo: bool) -> dict[str, str]:

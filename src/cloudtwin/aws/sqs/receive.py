@@ -61,8 +61,9 @@ def renderer(scope: Scope, fifo: bool, p: Params) -> Callable[[list[Message]], R
     attribute_names = p.get("MessageAttributeNames")
 
     def render_one(message: Message) -> Result:
+        body = message.body if isinstance(message.body, str) else message.body.decode("utf-8", "replace")
         out: Result = {"MessageId": message.message_id, "ReceiptHandle": message.token,
-                       "MD5OfBody": md5_of_body(message.body), "Body": message.body}
+                       "MD5OfBody": md5_of_body(body), "Body": body}
         if names:
             system = _system_attributes(scope, message, fifo)
             out["Attributes"] = {k: v for k, v in system.items() if wanted is None or k in wanted}
@@ -114,7 +115,12 @@ async def _long_poll(env: SqsEnv, scope: Scope, name: str, wait: float, receive:
     deadline = loop.time() + wait
     while (left := deadline - loop.time()) > 0:
         woken: asyncio.Future[None] = loop.create_future()
-        cancel = env.queues.watch(scope, name, lambda: woken.done() or woken.set_result(None))
+
+        def wake(woken: asyncio.Future[None] = woken) -> None:
+            if not woken.done():
+                woken.set_result(None)
+
+        cancel = env.queues.watch(scope, name, wake)
         try:
             await asyncio.wait_for(woken, left)
         except asyncio.TimeoutError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from cloudtwin.aws._face import Operations, Params
@@ -40,17 +41,19 @@ def change_message_visibility(env: SqsEnv, ctx: RequestContext, p: Params) -> di
     return _change(env, *queue_ref(ctx, p["QueueUrl"]), p)
 
 
-@operations.operation("DeleteMessageBatch")
-def delete_message_batch(env: SqsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
+def _batch(env: SqsEnv, ctx: RequestContext, p: Params, entry_shape: str,
+           settle: Callable[[SqsEnv, Scope, str, Params], dict[str, Any]]) -> dict[str, Any]:
     scope, name = queue_ref(ctx, p["QueueUrl"])
     env.queues.get(scope, name)
-    check_entries(p["Entries"], "DeleteMessageBatchRequestEntry")
-    return run_batch(p["Entries"], lambda entry: _delete(env, scope, name, entry), to_aws)
+    check_entries(p["Entries"], entry_shape)
+    return run_batch(p["Entries"], lambda entry: settle(env, scope, name, entry), to_aws)
+
+
+@operations.operation("DeleteMessageBatch")
+def delete_message_batch(env: SqsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
+    return _batch(env, ctx, p, "DeleteMessageBatchRequestEntry", _delete)
 
 
 @operations.operation("ChangeMessageVisibilityBatch")
 def change_message_visibility_batch(env: SqsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
-    scope, name = queue_ref(ctx, p["QueueUrl"])
-    env.queues.get(scope, name)
-    check_entries(p["Entries"], "ChangeMessageVisibilityBatchRequestEntry")
-    return run_batch(p["Entries"], lambda entry: _change(env, scope, name, entry), to_aws)
+    return _batch(env, ctx, p, "ChangeMessageVisibilityBatchRequestEntry", _change)

@@ -62,7 +62,8 @@ class Mover:
             budget = min(budget, int(rate * (now - started)) - moved)
         picked = self.store.movable(source, now, destination is None, max(budget, 0))
         for message, origin in picked:
-            target = self.catalog.by_id(destination if destination is not None else origin)
+            target_id = destination if destination is not None else origin
+            target = self.catalog.by_id(target_id) if target_id is not None else None
             if target is None:
                 self.store.update_move(handle, now, moved, "FAILED", "the destination queue does not exist")
                 return

@@ -157,7 +157,9 @@ class QueueStore:
 
     def lease_of(self, row: int) -> tuple[int, int | None, float] | None:
         """(queue, lease nonce, visible) of a message, or None when it is gone."""
-        return self.db.one("SELECT queue, lease, visible FROM messages WHERE id=?", (row,))
+        found: tuple[int, int | None, float] | None = self.db.one(
+            "SELECT queue, lease, visible FROM messages WHERE id=?", (row,))
+        return found
 
     def set_visible(self, row: int, visible: float) -> None:
         self.db.execute("UPDATE messages SET visible=? WHERE id=?", (visible, row))
