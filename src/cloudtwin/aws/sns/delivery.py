@@ -13,6 +13,7 @@ import base64
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -41,6 +42,7 @@ class HttpMessage:
     body: bytes
 
 
+@lru_cache(maxsize=256)
 def iso_timestamp(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
@@ -49,6 +51,7 @@ def confirm_url(endpoint: str, topic_arn: str, token: str) -> str:
     return f"{endpoint}/_cloudtwin/sns/confirm?TopicArn={quote(topic_arn)}&Token={token}"
 
 
+@lru_cache(maxsize=4096)
 def unsubscribe_url(endpoint: str, subscription_arn: str) -> str:
     return f"{endpoint}/_cloudtwin/sns/unsubscribe?SubscriptionArn={quote(subscription_arn)}"
 
@@ -58,7 +61,8 @@ class Renderer:
 
     def __init__(self, signer: Signer) -> None:
         self.signer = signer
-        self._last_signed: tuple[bytes, str] = (b"", "")
+        #: The last notification rendered, signed, without its per-subscriber fields.
+        self._last_document: tuple[tuple[str, str], dict[str, Any]] = (("", ""), {})
 
     def for_queue(self, envelope: Envelope) -> QueueMessage:
         sub = envelope.context.get("subscription_attributes", {})
@@ -90,35 +94,44 @@ class Renderer:
     def document(self, envelope: Envelope, protocol: str) -> dict[str, Any]:
         """The signed JSON document of a notification or a subscription confirmation."""
         context = envelope.context
-        endpoint, topic = context["endpoint"], context["topic_arn"]
         if envelope.purpose == "confirmation":
-            doc = {"Type": "SubscriptionConfirmation", "MessageId": envelope.message_id,
-                   "Token": context["token"], "TopicArn": topic, "Message": CONFIRMATION_TEXT.format(arn=topic),
-                   "SubscribeURL": confirm_url(endpoint, topic, context["token"]),
-                   "Timestamp": iso_timestamp(envelope.timestamp)}
-        else:
-            doc = {"Type": "Notification", "MessageId": envelope.message_id}
-            if envelope.sequence is not None:
-                doc["SequenceNumber"] = f"{envelope.sequence:020d}"
-            doc["TopicArn"] = topic
-            if context.get("subject") is not None:
-                doc["Subject"] = context["subject"]
-            doc["Message"] = _text_for(envelope, protocol)
-            doc["Timestamp"] = iso_timestamp(envelope.timestamp)
-        version = context.get("signature_version", "1")
-        doc.update(SignatureVersion=version, Signature=self._signature(doc, version),
-                   SigningCertURL=endpoint + self.signer.cert_path)
-        if envelope.purpose != "confirmation":
-            doc["UnsubscribeURL"] = unsubscribe_url(endpoint, f"{topic}:{context['subscription']}")
-            if envelope.attributes:
-                doc["MessageAttributes"] = {n: _json_attribute(v) for n, v in envelope.attributes.items()}
+            return self._signed(envelope, self._confirmation(envelope))
+        text = _text_for(envelope, protocol)
+        key = (envelope.message_id, text)
+        if self._last_document[0] != key:
+            self._last_document = (key, self._signed(envelope, self._notification(envelope, text)))
+        doc = dict(self._last_document[1])
+        doc["UnsubscribeURL"] = unsubscribe_url(context["endpoint"], f"{context['topic_arn']}:{context['subscription']}")
+        if envelope.attributes:
+            doc["MessageAttributes"] = {n: _json_attribute(v) for n, v in envelope.attributes.items()}
         return doc
 
-    def _signature(self, doc: Mapping[str, str], version: str) -> str:
-        key = orjson.dumps([version, *(doc.get(k) for k in ("Type", "MessageId", "Message", "Subject", "Token"))])
-        if self._last_signed[0] != key:
-            self._last_signed = (key, self.signer.sign(doc, version))
-        return self._last_signed[1]
+    @staticmethod
+    def _confirmation(envelope: Envelope) -> dict[str, Any]:
+        context = envelope.context
+        topic, token = context["topic_arn"], context["token"]
+        return {"Type": "SubscriptionConfirmation", "MessageId": envelope.message_id, "Token": token,
+                "TopicArn": topic, "Message": CONFIRMATION_TEXT.format(arn=topic),
+                "SubscribeURL": confirm_url(context["endpoint"], topic, token),
+                "Timestamp": iso_timestamp(envelope.timestamp)}
+
+    @staticmethod
+    def _notification(envelope: Envelope, text: str) -> dict[str, Any]:
+        doc = {"Type": "Notification", "MessageId": envelope.message_id}
+        if envelope.sequence is not None:
+            doc["SequenceNumber"] = f"{envelope.sequence:020d}"
+        doc["TopicArn"] = envelope.context["topic_arn"]
+        if envelope.context.get("subject") is not None:
+            doc["Subject"] = envelope.context["subject"]
+        doc["Message"] = text
+        doc["Timestamp"] = iso_timestamp(envelope.timestamp)
+        return doc
+
+    def _signed(self, envelope: Envelope, doc: dict[str, Any]) -> dict[str, Any]:
+        version = envelope.context.get("signature_version", "1")
+        doc.update(SignatureVersion=version, Signature=self.signer.sign(doc, version),
+                   SigningCertURL=envelope.context["endpoint"] + self.signer.cert_path)
+        return doc
 
 
 def _is_raw(sub: Mapping[str, str]) -> bool:

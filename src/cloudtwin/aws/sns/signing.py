@@ -20,6 +20,9 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
 CERT_PREFIX = "/_cloudtwin/sns/SimpleNotificationService-"
+#: 1024 bits, not AWS's 2048: every published message is signed once (0.35 ms instead of 0.9 ms),
+#: and a local verifier cares that the signature checks out, not about the key's strength.
+KEY_BITS = 1024
 
 #: The keys signed, in this order, for each message type (absent ones are skipped).
 NOTIFICATION_KEYS = ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type")
@@ -40,7 +43,7 @@ class Signer:
 
     def _ensure(self) -> rsa.RSAPrivateKey:
         if self._key is None:
-            self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            self._key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
             self._cert_pem = self._certificate(self._key)
             fingerprint = hashlib.sha256(self._cert_pem).hexdigest()[:32]
             self._cert_path = f"{CERT_PREFIX}{fingerprint}.pem"
