@@ -8,7 +8,7 @@ from cloudtwin.aws.kms.env import alias_arn, key_arn
 from cloudtwin.aws.kms.names import SPEC_NAMES, STATES, USAGE_NAMES, algorithms
 from cloudtwin.engines._kernel.paging import decode_token, encode_token
 from cloudtwin.engines._kernel.scope import Scope
-from cloudtwin.engines.keys import CUSTOMER, PENDING_DELETION, Alias, Grant, KeyInfo, Material
+from cloudtwin.engines.keys import CUSTOMER, IMPORTED, PENDING_DELETION, Alias, Grant, KeyInfo, Material
 
 T = TypeVar("T")
 ROTATION_TYPES = {"automatic": "AUTOMATIC", "on_demand": "ON_DEMAND"}
@@ -19,15 +19,20 @@ def key_metadata(key: KeyInfo) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "AWSAccountId": key.scope.tenant, "KeyId": key.key_id, "Arn": key_arn(key.scope, key.key_id),
         "CreationDate": key.created, "Enabled": key.enabled, "Description": key.description,
-        "KeyUsage": USAGE_NAMES[key.usage], "KeyState": STATES[key.state], "Origin": "AWS_KMS",
+        "KeyUsage": USAGE_NAMES[key.usage], "KeyState": STATES[key.state],
+        "Origin": "EXTERNAL" if key.origin == IMPORTED else "AWS_KMS",
         "KeyManager": "CUSTOMER" if key.manager == CUSTOMER else "AWS",
         "CustomerMasterKeySpec": spec, "KeySpec": spec, "MultiRegion": False, **algorithms(key),
     }
     if key.state == PENDING_DELETION:
         meta["DeletionDate"] = key.delete_at
         meta["PendingDeletionWindowInDays"] = key.delete_window_days
-    if key.type.family == "aes":
+    if key.type.family == "aes" and key.material_id:
         meta["CurrentKeyMaterialId"] = key.material_id
+    if key.origin == IMPORTED:
+        meta["ExpirationModel"] = "KEY_MATERIAL_EXPIRES" if key.valid_to else "KEY_MATERIAL_DOES_NOT_EXPIRE"
+        if key.valid_to:
+            meta["ValidTo"] = key.valid_to
     return meta
 
 

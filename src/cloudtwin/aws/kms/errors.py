@@ -8,14 +8,16 @@ from cloudtwin.engines._kernel.errors import (
 )
 from cloudtwin.engines._kernel.scope import Scope
 from cloudtwin.engines.keys import (
-    ALIAS, CIPHERTEXT, GRANT_TOKEN, KEY, KEY_DISABLED, MAC_CHECK, SIGNATURE, UNSUPPORTED, USAGE, WRONG_KEY,
+    ALIAS, CIPHERTEXT, GRANT_TOKEN, IMPORT_TOKEN, IMPORT_TOKEN_EXPIRED, KEY, KEY_DISABLED, KEY_MATERIAL, MAC_CHECK,
+    SIGNATURE, UNSUPPORTED, USAGE, WRONG_KEY,
 )
 from cloudtwin.protocols.aws.errors import AwsError
 
 _INVALID = {
     CIPHERTEXT: "InvalidCiphertextException", WRONG_KEY: "IncorrectKeyException", USAGE: "InvalidKeyUsageException",
     UNSUPPORTED: "UnsupportedOperationException", GRANT_TOKEN: "InvalidGrantTokenException",
-    "token": "InvalidMarkerException",
+    IMPORT_TOKEN: "InvalidImportTokenException", IMPORT_TOKEN_EXPIRED: "ExpiredImportTokenException",
+    KEY_MATERIAL: "IncorrectKeyMaterialException", "token": "InvalidMarkerException",
 }
 _FAILED = {SIGNATURE: "KMSInvalidSignatureException", MAC_CHECK: "KMSInvalidMacException"}
 

@@ -40,11 +40,12 @@ def _spec_and_usage(p: Params) -> tuple[str, str]:
 @operations.operation("CreateKey")
 def create_key(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
     spec, usage = _spec_and_usage(p)
-    if p.get("Origin", "AWS_KMS") != "AWS_KMS" or p.get("MultiRegion") or p.get("CustomKeyStoreId"):
-        raise unsupported("cloudtwin creates single-Region keys with Origin AWS_KMS only")
+    origin = p.get("Origin", "AWS_KMS")
+    if origin not in ("AWS_KMS", "EXTERNAL") or p.get("MultiRegion") or p.get("CustomKeyStoreId"):
+        raise unsupported("cloudtwin creates single-Region keys with Origin AWS_KMS or EXTERNAL only")
     policy = checked_policy(p.get("Policy") or default_policy(ctx.scope.tenant))
     new = NewKey(KEY_SPECS[spec], USAGES[usage], p.get("Description", ""), {POLICY_NAME: policy},
-                 checked_tags(p.get("Tags", [])))
+                 checked_tags(p.get("Tags", [])), imported=origin == "EXTERNAL")
     return {"KeyMetadata": key_metadata(env.keys.create_key(ctx.scope, new))}
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import orjson
 
 from cloudtwin.engines.keys import (
-    AGREE, DISABLED, ENABLED, ENCRYPT, MAC, PENDING_DELETION, SIGN, SYMMETRIC_GCM, KeyInfo,
+    AGREE, DISABLED, ENABLED, ENCRYPT, MAC, PENDING_DELETION, PENDING_IMPORT, SIGN, SYMMETRIC_GCM, KeyInfo,
 )
 
 KEY_SPECS = {
@@ -20,7 +20,8 @@ KEY_SPECS = {
     "HMAC_224": "hmac-224", "HMAC_256": "hmac-256", "HMAC_384": "hmac-384", "HMAC_512": "hmac-512",
 }
 USAGES = {"ENCRYPT_DECRYPT": ENCRYPT, "SIGN_VERIFY": SIGN, "GENERATE_VERIFY_MAC": MAC, "KEY_AGREEMENT": AGREE}
-STATES = {ENABLED: "Enabled", DISABLED: "Disabled", PENDING_DELETION: "PendingDeletion"}
+STATES = {ENABLED: "Enabled", DISABLED: "Disabled", PENDING_DELETION: "PendingDeletion",
+          PENDING_IMPORT: "PendingImport"}
 ENCRYPTION = {"SYMMETRIC_DEFAULT": SYMMETRIC_GCM, "RSAES_OAEP_SHA_1": "rsa-oaep-sha1",
               "RSAES_OAEP_SHA_256": "rsa-oaep-sha256"}
 SIGNING = {
@@ -31,6 +32,10 @@ SIGNING = {
 MACS = {f"HMAC_SHA_{bits}": f"hmac-sha{bits}" for bits in (224, 256, 384, 512)}
 KEY_PAIR_SPECS = {name: neutral for name, neutral in KEY_SPECS.items() if neutral[:3] in ("rsa", "ec-")}
 DATA_KEY_BYTES = {"AES_256": 32, "AES_128": 16}
+WRAPPING_ALGORITHMS = {"RSAES_OAEP_SHA_1": "rsa-oaep-sha1", "RSAES_OAEP_SHA_256": "rsa-oaep-sha256",
+                       "RSA_AES_KEY_WRAP_SHA_1": "rsa-aes-kwp-sha1", "RSA_AES_KEY_WRAP_SHA_256": "rsa-aes-kwp-sha256"}
+WRAPPING_KEY_SPECS = {spec: KEY_SPECS[spec] for spec in ("RSA_2048", "RSA_3072", "RSA_4096")}
+IMPORT_PARAMETERS_SECONDS = 24 * 3600
 
 SPEC_NAMES = {v: k for k, v in KEY_SPECS.items()}
 USAGE_NAMES = {v: k for k, v in USAGES.items()}

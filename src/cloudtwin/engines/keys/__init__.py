@@ -13,6 +13,8 @@ Public API (everything a face or another face's service needs):
     public_key, random.
 ``engine.grants`` (``Grants``)
     create, grants, retirable, revoke, retire.
+``engine.imports`` (``KeyImports``)
+    parameters, import_material, delete_material (keys made with ``NewKey(imported=True)``).
 
 A ``ref`` is a key id or an alias name of the scope; a face turns ARNs into one of these.
 
@@ -49,16 +51,20 @@ Both calls raise the neutral errors of ``cloudtwin.engines._kernel.errors``, tol
 
 from cloudtwin.engines.keys.engine import KeysEngine
 from cloudtwin.engines.keys.model import (
-    AGREE, ALIAS, AUTOMATIC, CIPHERTEXT, CUSTOMER, DIGEST, DISABLED, ENABLED, ENCRYPT, GRANT, GRANT_TOKEN, INITIAL,
-    INTERNAL, KEY, KEY_DISABLED, KEY_PENDING_DELETION, KEY_STATE, KEY_TYPES, MAC, MAC_CHECK, ON_DEMAND,
-    PENDING_DELETION, POLICY, PROVIDER, PUBLIC_KEY, ROTATIONS, SIGN, SIGNATURE, SYMMETRIC_GCM, UNSUPPORTED, USAGE,
-    WRONG_KEY, Alias, DataKey, DataKeyPair, Decrypted, Encrypted, Grant, KeyInfo, KeyType, Material, NewKey,
+    AGREE, ALIAS, AUTOMATIC, CIPHERTEXT, CUSTOMER, DIGEST, DISABLED, ENABLED, ENCRYPT, GENERATED, GRANT,
+    GRANT_TOKEN, IMPORTED, IMPORT_TOKEN, IMPORT_TOKEN_EXPIRED, INITIAL, INTERNAL, KEY, KEY_DISABLED,
+    KEY_MATERIAL, KEY_PENDING_DELETION, KEY_STATE, KEY_TYPES, MAC, MAC_CHECK, ON_DEMAND, PENDING_DELETION,
+    PENDING_IMPORT, POLICY, PROVIDER, PUBLIC_KEY, ROTATIONS, SIGN, SIGNATURE, SYMMETRIC_GCM, UNSUPPORTED, USAGE,
+    WRONG_KEY, Alias, DataKey, DataKeyPair, Decrypted, Encrypted, Grant, ImportParameters, KeyInfo, KeyType,
+    Material, NewKey,
 )
 
 __all__ = [
-    "AGREE", "ALIAS", "AUTOMATIC", "CIPHERTEXT", "CUSTOMER", "DIGEST", "DISABLED", "ENABLED", "ENCRYPT", "GRANT",
-    "GRANT_TOKEN", "INITIAL", "INTERNAL", "KEY", "KEY_DISABLED", "KEY_PENDING_DELETION", "KEY_STATE",
-    "KEY_TYPES", "MAC", "MAC_CHECK", "ON_DEMAND", "PENDING_DELETION", "POLICY", "PROVIDER", "PUBLIC_KEY", "ROTATIONS", "SIGN",
-    "SIGNATURE", "SYMMETRIC_GCM", "UNSUPPORTED", "USAGE", "WRONG_KEY", "Alias", "DataKey", "DataKeyPair",
-    "Decrypted", "Encrypted", "Grant", "KeyInfo", "KeyType", "KeysEngine", "Material", "NewKey",
+    "AGREE", "ALIAS", "AUTOMATIC", "CIPHERTEXT", "CUSTOMER", "DIGEST", "DISABLED", "ENABLED", "ENCRYPT",
+    "GENERATED", "GRANT", "GRANT_TOKEN", "IMPORTED", "IMPORT_TOKEN", "IMPORT_TOKEN_EXPIRED", "INITIAL",
+    "INTERNAL", "KEY", "KEY_DISABLED", "KEY_MATERIAL", "KEY_PENDING_DELETION", "KEY_STATE", "KEY_TYPES", "MAC",
+    "MAC_CHECK", "ON_DEMAND", "PENDING_DELETION", "PENDING_IMPORT", "POLICY", "PROVIDER", "PUBLIC_KEY",
+    "ROTATIONS", "SIGN", "SIGNATURE", "SYMMETRIC_GCM", "UNSUPPORTED", "USAGE", "WRONG_KEY", "Alias", "DataKey",
+    "DataKeyPair", "Decrypted", "Encrypted", "Grant", "ImportParameters", "KeyInfo", "KeyType", "KeysEngine",
+    "Material", "NewKey",
 ]

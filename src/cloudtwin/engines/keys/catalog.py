@@ -9,12 +9,15 @@ key costs milliseconds.
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import replace
 
 from cloudtwin.engines._kernel.errors import Conflict, EngineError, Invalid, NotFound
+from cloudtwin.engines._kernel.ids import new_hex
 from cloudtwin.engines._kernel.scope import Scope
 from cloudtwin.engines.keys import crypto
 from cloudtwin.engines.keys.model import (
-    DISABLED, KEY, KEY_DISABLED, KEY_PENDING_DELETION, PENDING_DELETION, USAGE, KeyInfo,
+    DISABLED, KEY, KEY_DISABLED, KEY_PENDING_DELETION, KEY_STATE, PENDING_DELETION, PENDING_IMPORT, USAGE,
+    KeyInfo,
 )
 from cloudtwin.engines.keys.store import KeyStore
 from cloudtwin.engines.keys.vault import Vault
@@ -65,6 +68,15 @@ class KeyCatalog:
             return None
         return self.vault.unwrap(key.key_id, version or key.material_version, found[0])
 
+    def add_material(self, key: KeyInfo, origin: str, at: float, secret: bytes | None = None) -> KeyInfo:
+        """Seal and store a new current material version (fresh unless ``secret`` is given)."""
+        version = key.material_version + 1
+        secret = secret if secret is not None else crypto.new_material(key.type)
+        material_id = new_hex(32)
+        self.store.add_material(key.key_id, version, material_id, self.vault.wrap(key.key_id, version, secret), at,
+                                origin)
+        return replace(key, material_version=version, material_id=material_id)
+
     def private_key(self, key: KeyInfo) -> crypto.PrivateKey:
         slot = (key.key_id, key.material_version)
         parsed = self._parsed.get(slot)
@@ -83,9 +95,11 @@ class KeyCatalog:
 
 
 def check_state(key: KeyInfo) -> None:
-    """Raise the neutral error of a disabled key or of a key pending deletion."""
+    """Raise the neutral error of a key that is disabled, pending deletion or pending import."""
     if key.state == DISABLED:
         raise key_error(Conflict, KEY_DISABLED, key, key.scope, f"{key.key_id} is disabled.")
     if key.state == PENDING_DELETION:
         raise key_error(Conflict, KEY_PENDING_DELETION, key, key.scope, f"{key.key_id} is pending deletion.")
+    if key.state == PENDING_IMPORT:
+        raise key_error(Conflict, KEY_STATE, key, key.scope, f"{key.key_id} is pending import.")
 

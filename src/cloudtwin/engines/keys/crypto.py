@@ -15,6 +15,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap_with_padding
 
 from cloudtwin.engines.keys.model import KeyType
 
@@ -119,6 +120,35 @@ def rsa_decrypt(key: PrivateKey, algorithm: str, ciphertext: bytes) -> bytes:
     """RSA-OAEP; raises ValueError when the ciphertext was not made with this key and padding."""
     assert isinstance(key, rsa.RSAPrivateKey)
     return key.decrypt(ciphertext, _oaep(algorithm))
+
+
+def unwrap_imported(key: PrivateKey, algorithm: str, wrapped: bytes) -> bytes:
+    """Material wrapped for import under ``key``'s public half: RSA-OAEP ("rsa-oaep-sha*"), or an
+    AES key under RSA-OAEP followed by the material under AES key wrap with padding, RFC 5649
+    ("rsa-aes-kwp-sha*"). Raises ValueError when it does not unwrap."""
+    if algorithm.startswith("rsa-oaep-"):
+        return rsa_decrypt(key, algorithm, wrapped)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    split = key.key_size // 8
+    try:
+        return aes_key_unwrap_with_padding(rsa_decrypt(key, algorithm, wrapped[:split]), wrapped[split:])
+    except InvalidUnwrap as exc:
+        raise ValueError("the key material does not unwrap") from exc
+
+
+def fits(key_type: KeyType, material: bytes) -> bool:
+    """Whether imported ``material`` can serve a key of ``key_type`` (HMAC keys may be longer)."""
+    if key_type.family == "aes":
+        return len(material) == key_type.size // 8
+    if key_type.family == "hmac":
+        return key_type.size // 8 <= len(material) <= (64 if key_type.size <= 256 else 128)
+    try:
+        key = load_private(material)
+    except ValueError:
+        return False
+    if isinstance(key, rsa.RSAPrivateKey):
+        return key_type.family == "rsa" and key.key_size == key_type.size
+    return key_type.family == "ec" and key.curve.name == key_type.curve
 
 
 def ecdh(key: PrivateKey, peer_der: bytes) -> bytes:

@@ -10,7 +10,8 @@ where they agree. Invariants:
 3. Automatic rotation happens in the sweep when the clock passes the key's next rotation date,
    only while the key is enabled; a key re-enabled after its date rotates at the next sweep.
 Cryptographic use of keys lives in ``usage.KeyCrypto`` (``engine.crypto``), grants in
-``grants.Grants`` (``engine.grants``).
+``grants.Grants`` (``engine.grants``), imported key material in ``imports.KeyImports``
+(``engine.imports``).
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from dataclasses import replace
 
 from cloudtwin.clock import Clock
 from cloudtwin.engines._kernel.errors import AlreadyExists, Conflict, Invalid, LimitExceeded, NotFound
-from cloudtwin.engines._kernel.ids import new_hex, new_uuid
+from cloudtwin.engines._kernel.ids import new_uuid
 from cloudtwin.engines._kernel.scope import Scope
-from cloudtwin.engines.keys import crypto
 from cloudtwin.engines.keys.catalog import KeyCatalog, check_state, key_error
 from cloudtwin.engines.keys.grants import Grants
+from cloudtwin.engines.keys.imports import KeyImports
 from cloudtwin.engines.keys.model import (
-    ALIAS, AUTOMATIC, CUSTOMER, DISABLED, ENABLED, ENCRYPT, INITIAL, INTERNAL, KEY_PENDING_DELETION, KEY_STATE,
-    KEY_TYPES, ON_DEMAND, PENDING_DELETION, ROTATIONS, UNSUPPORTED, USAGE, Alias, KeyInfo, Material,
+    ALIAS, AUTOMATIC, CUSTOMER, DISABLED, ENABLED, ENCRYPT, GENERATED, IMPORTED, INITIAL, INTERNAL,
+    KEY_PENDING_DELETION, KEY_STATE, KEY_TYPES, ON_DEMAND, PENDING_DELETION, PENDING_IMPORT, ROTATIONS, UNSUPPORTED, USAGE, Alias, KeyInfo, Material,
     NewKey,
 )
 from cloudtwin.engines.keys.store import SCHEMA, KeyStore
@@ -45,6 +46,7 @@ class KeysEngine:
         self.catalog = KeyCatalog(self.store, Vault(load_master_key(storage.body_dir("keys"))))
         self.crypto = KeyCrypto(self.catalog)
         self.grants = Grants(self.db, self.catalog, clock)
+        self.imports = KeyImports(self.db, self.catalog, clock)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def reset(self) -> None:
@@ -57,6 +59,7 @@ class KeysEngine:
             with self.db.atomic():
                 self.store.delete_key(key_id)
             self.catalog.forget(key_id)
+        self.imports.expire(now)
         for key_id in self.store.due_rotations(now):
             key = self.store.key(key_id)
             if key is not None and key.state == ENABLED and key.rotation_days:
@@ -68,13 +71,14 @@ class KeysEngine:
         if new.usage not in key_type.usages:
             raise Invalid(f"KeyUsage {new.usage} is not compatible with KeySpec {new.type}", kind=USAGE)
         now = self.clock.now()
-        key = KeyInfo(new_uuid(), scope, key_type, new.usage, ENABLED, new.manager, new.description, now, 1,
-                      new_hex(32), rotation_days=new.rotation_days,
+        key = KeyInfo(new_uuid(), scope, key_type, new.usage, PENDING_IMPORT if new.imported else ENABLED,
+                      new.manager, new.description, now, 0, "", rotation_days=new.rotation_days,
                       next_rotation=now + new.rotation_days * DAY if new.rotation_days else None,
-                      policies=dict(new.policies), tags=dict(new.tags))
+                      policies=dict(new.policies), tags=dict(new.tags), origin=IMPORTED if new.imported else GENERATED)
         with self.db.atomic():
             self.store.insert_key(key)
-            self._add_material(key, 1, key.material_id, INITIAL, now)
+            if not new.imported:
+                key = self.catalog.add_material(key, INITIAL, now)
         return key
 
     def key(self, scope: Scope, ref: str) -> KeyInfo:
@@ -104,10 +108,10 @@ class KeysEngine:
         return self._save(replace(key, description=description))
 
     def enable(self, scope: Scope, ref: str) -> KeyInfo:
-        return self._save(replace(self._changeable(scope, ref), state=ENABLED))
+        return self._save(replace(self._switchable(scope, ref), state=ENABLED))
 
     def disable(self, scope: Scope, ref: str) -> KeyInfo:
-        return self._save(replace(self._changeable(scope, ref), state=DISABLED))
+        return self._save(replace(self._switchable(scope, ref), state=DISABLED))
 
     def schedule_deletion(self, scope: Scope, ref: str, days: int) -> KeyInfo:
         key = self._changeable(scope, ref)
@@ -153,7 +157,7 @@ class KeysEngine:
             raise LimitExceeded(f"{key.key_id} has reached the limit of {limit} on-demand rotations.",
                                 kind=ROTATIONS, name=key.key_id)
         with self.db.atomic():
-            return self._add_material(key, key.material_version + 1, new_hex(32), ON_DEMAND, self.clock.now())
+            return self.catalog.add_material(key, ON_DEMAND, self.clock.now())
 
     def rotations(self, scope: Scope, ref: str) -> list[Material]:
         """Every material version of the key, oldest first."""
@@ -166,7 +170,7 @@ class KeysEngine:
         while due <= now:
             due += key.rotation_days * DAY
         with self.db.atomic():
-            key = self._add_material(key, key.material_version + 1, new_hex(32), AUTOMATIC, now)
+            key = self.catalog.add_material(key, AUTOMATIC, now)
             self._save(replace(key, next_rotation=due))
 
     # -- aliases --------------------------------------------------------------------------------
@@ -225,18 +229,19 @@ class KeysEngine:
             raise key_error(Conflict, KEY_PENDING_DELETION, key, scope, f"{key.key_id} is pending deletion.")
         return key
 
+    def _switchable(self, scope: Scope, ref: str) -> KeyInfo:
+        """A key that may be enabled or disabled: it has material and is not pending deletion."""
+        key = self._changeable(scope, ref)
+        if key.state == PENDING_IMPORT:
+            raise key_error(Conflict, KEY_STATE, key, scope, f"{key.key_id} is pending import.")
+        return key
+
     def _rotatable(self, scope: Scope, ref: str) -> KeyInfo:
         key = self._customer_key(scope, ref)
-        if key.type.family != "aes" or key.usage != ENCRYPT:
+        if key.type.family != "aes" or key.usage != ENCRYPT or key.origin == IMPORTED:
             raise key_error(Invalid, UNSUPPORTED, key, scope, f"{key.key_id} key spec does not support "
                             f"key rotation.")
         return key
-
-    def _add_material(self, key: KeyInfo, version: int, material_id: str, origin: str, at: float) -> KeyInfo:
-        secret = crypto.new_material(key.type)
-        self.store.add_material(key.key_id, version, material_id, self.catalog.vault.wrap(key.key_id, version,
-                                                                                             secret), at, origin)
-        return replace(key, material_version=version, material_id=material_id)
 
     def _save(self, key: KeyInfo) -> KeyInfo:
         with self.db.atomic():

@@ -17,7 +17,10 @@ from cloudtwin.engines._kernel.scope import Scope
 ENCRYPT, SIGN, MAC, AGREE = "encrypt", "sign", "mac", "agree"
 
 # -- key states --------------------------------------------------------------------------------
-ENABLED, DISABLED, PENDING_DELETION = "enabled", "disabled", "pending_deletion"
+ENABLED, DISABLED, PENDING_DELETION, PENDING_IMPORT = "enabled", "disabled", "pending_deletion", "pending_import"
+
+# -- where a key's material comes from: made by the engine, or imported by the caller ----------
+GENERATED, IMPORTED = "generated", "imported"
 
 # -- who manages a key: the customer; the provider on a service's behalf (visible, listed);
 #    or the engine itself for a service's own encryption at rest (never listed nor named).
@@ -44,6 +47,9 @@ PUBLIC_KEY = "public-key"            # Invalid: a peer's public key that is unre
 SIGNATURE = "signature"              # ConditionFailed: the signature does not verify
 MAC_CHECK = "mac"                    # ConditionFailed: the MAC does not verify
 ROTATIONS = "rotations"              # LimitExceeded: too many on-demand rotations
+IMPORT_TOKEN = "import-token"        # Invalid: not an import token of this key
+IMPORT_TOKEN_EXPIRED = "import-token-expired"  # Invalid: the import token's time has passed
+KEY_MATERIAL = "key-material"        # Invalid: imported material of the wrong kind, or not the same again
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,8 @@ class NewKey:
     manager: str = CUSTOMER
     #: Rotate the key material every this many days (None: no automatic rotation).
     rotation_days: int | None = None
+    #: The caller will import the material (the key waits in PENDING_IMPORT until then).
+    imported: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,7 +122,7 @@ class KeyInfo:
     manager: str
     description: str
     created: float
-    #: The current key material: its version and its 64-hex-digit id.
+    #: The current key material: its version and its 64-hex-digit id (0 and "" when it has none).
     material_version: int
     material_id: str
     delete_at: float | None = None
@@ -123,6 +131,9 @@ class KeyInfo:
     next_rotation: float | None = None
     policies: dict[str, str] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
+    origin: str = GENERATED
+    #: When imported material expires (None: never).
+    valid_to: float | None = None
 
     @property
     def enabled(self) -> bool:
@@ -138,6 +149,16 @@ class Material:
     created: float
     origin: str
     current: bool
+
+
+@dataclass(frozen=True)
+class ImportParameters:
+    """A one-time wrapping key for importing material into a key, and the token naming it."""
+
+    key_id: str
+    token: str
+    public_key: bytes
+    valid_to: float
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ moved to another key or version, and nothing under the data dir holds material i
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import struct
 from pathlib import Path
@@ -43,6 +45,11 @@ def load_master_key(folder: Path | None) -> bytes:
 class Vault:
     def __init__(self, master: bytes) -> None:
         self._aead = AESGCM(master)
+        self._master = master
+
+    def fingerprint(self, material: bytes) -> bytes:
+        """A keyed digest of material: equal for equal material, and of no use without the master key."""
+        return hmac.new(self._master, b"fingerprint:" + material, hashlib.sha256).digest()
 
     @staticmethod
     def _aad(key_id: str, version: int) -> bytes:
