@@ -98,8 +98,12 @@ def check_state(key: KeyInfo) -> None:
     """Raise the neutral error of a key that is disabled, pending deletion or pending import."""
     if key.state == DISABLED:
         raise key_error(Conflict, KEY_DISABLED, key, key.scope, f"{key.key_id} is disabled.")
-    if key.state == PENDING_DELETION:
-        raise key_error(Conflict, KEY_PENDING_DELETION, key, key.scope, f"{key.key_id} is pending deletion.")
+    check_not_pending_deletion(key)
     if key.state == PENDING_IMPORT:
         raise key_error(Conflict, KEY_STATE, key, key.scope, f"{key.key_id} is pending import.")
 
+
+
+def check_not_pending_deletion(key: KeyInfo) -> None:
+    if key.state == PENDING_DELETION:
+        raise key_error(Conflict, KEY_PENDING_DELETION, key, key.scope, f"{key.key_id} is pending deletion.")

@@ -22,13 +22,13 @@ from cloudtwin.clock import Clock
 from cloudtwin.engines._kernel.errors import AlreadyExists, Conflict, Invalid, LimitExceeded, NotFound
 from cloudtwin.engines._kernel.ids import new_uuid
 from cloudtwin.engines._kernel.scope import Scope
-from cloudtwin.engines.keys.catalog import KeyCatalog, check_state, key_error
+from cloudtwin.engines.keys.catalog import KeyCatalog, check_not_pending_deletion, check_state, key_error
 from cloudtwin.engines.keys.grants import Grants
 from cloudtwin.engines.keys.imports import KeyImports
 from cloudtwin.engines.keys.model import (
-    ALIAS, AUTOMATIC, CUSTOMER, DISABLED, ENABLED, ENCRYPT, GENERATED, IMPORTED, INITIAL, INTERNAL,
-    KEY_PENDING_DELETION, KEY_STATE, KEY_TYPES, ON_DEMAND, PENDING_DELETION, PENDING_IMPORT, ROTATIONS, UNSUPPORTED, USAGE, Alias, KeyInfo, Material,
-    NewKey,
+    ALIAS, AUTOMATIC, CUSTOMER, DISABLED, ENABLED, ENCRYPT, GENERATED, IMPORTED, INITIAL, INTERNAL, KEY_STATE,
+    KEY_TYPES, ON_DEMAND, PENDING_DELETION, PENDING_IMPORT, ROTATIONS, UNSUPPORTED, USAGE, Alias, KeyInfo,
+    Material, NewKey,
 )
 from cloudtwin.engines.keys.store import SCHEMA, KeyStore
 from cloudtwin.engines.keys.usage import KeyCrypto
@@ -225,8 +225,7 @@ class KeysEngine:
     def _changeable(self, scope: Scope, ref: str) -> KeyInfo:
         """A customer key not pending deletion: the state in which a key's settings may change."""
         key = self._customer_key(scope, ref)
-        if key.state == PENDING_DELETION:
-            raise key_error(Conflict, KEY_PENDING_DELETION, key, scope, f"{key.key_id} is pending deletion.")
+        check_not_pending_deletion(key)
         return key
 
     def _switchable(self, scope: Scope, ref: str) -> KeyInfo:

@@ -18,13 +18,13 @@ import os
 from dataclasses import replace
 
 from cloudtwin.clock import Clock
-from cloudtwin.engines._kernel.errors import Conflict, Invalid
+from cloudtwin.engines._kernel.errors import Invalid
 from cloudtwin.engines._kernel.scope import Scope
 from cloudtwin.engines.keys import crypto
-from cloudtwin.engines.keys.catalog import KeyCatalog, key_error
+from cloudtwin.engines.keys.catalog import KeyCatalog, check_not_pending_deletion, key_error
 from cloudtwin.engines.keys.model import (
-    CIPHERTEXT, ENABLED, IMPORT_TOKEN, IMPORT_TOKEN_EXPIRED, IMPORTED, INITIAL, KEY_MATERIAL,
-    KEY_PENDING_DELETION, KEY_TYPES, PENDING_DELETION, PENDING_IMPORT, UNSUPPORTED, ImportParameters, KeyInfo,
+    CIPHERTEXT, ENABLED, IMPORT_TOKEN, IMPORT_TOKEN_EXPIRED, IMPORTED, INITIAL, KEY_MATERIAL, KEY_TYPES,
+    PENDING_IMPORT, UNSUPPORTED, ImportParameters, KeyInfo,
 )
 from cloudtwin.storage import Database
 
@@ -109,8 +109,7 @@ class KeyImports:
     def _importable(self, scope: Scope, ref: str) -> KeyInfo:
         key = self.catalog.get(scope, ref)
         if key.origin != IMPORTED:
-            raise key_error(Invalid, UNSUPPORTED, key, scope, f"{key.key_id} origin is not EXTERNAL: its key "
-                            f"material cannot be imported.")
-        if key.state == PENDING_DELETION:
-            raise key_error(Conflict, KEY_PENDING_DELETION, key, scope, f"{key.key_id} is pending deletion.")
+            raise key_error(Invalid, UNSUPPORTED, key, scope, f"{key.key_id} was not made for imported key "
+                            f"material.")
+        check_not_pending_deletion(key)
         return key

@@ -20,8 +20,8 @@ from cloudtwin.engines._kernel.scope import Scope
 from cloudtwin.engines.keys import crypto, envelope
 from cloudtwin.engines.keys.catalog import KeyCatalog, check_state, key_error
 from cloudtwin.engines.keys.model import (
-    AGREE, CIPHERTEXT, DIGEST, ENCRYPT, KEY_TYPES, MAC, MAC_CHECK, PUBLIC_KEY, SIGN, SIGNATURE, SYMMETRIC_GCM, UNSUPPORTED, USAGE, WRONG_KEY,
-    DataKey, DataKeyPair, Decrypted, Encrypted, KeyInfo,
+    AGREE, CIPHERTEXT, DIGEST, ENCRYPT, KEY_TYPES, MAC, MAC_CHECK, PUBLIC_KEY, SIGN, SIGNATURE, SYMMETRIC_GCM,
+    UNSUPPORTED, USAGE, WRONG_KEY, DataKey, DataKeyPair, Decrypted, Encrypted, KeyInfo,
 )
 
 Context = dict[str, str] | None
