@@ -33,7 +33,7 @@ def bind(node: S.Value, params: list[AttrValue]) -> AttrValue:
     if isinstance(node, S.Lit):
         return normalize_value(node.value)
     if isinstance(node, S.Param):
-        return params[node.index]
+        return params[node.position]
     if isinstance(node, S.ListLit):
         return {"L": [bind(item, params) for item in node.items]}
     if isinstance(node, S.MapLit):

@@ -143,7 +143,8 @@ def execute_transaction(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[
     entries = p["TransactStatements"]
     statements = [_statement(entry) for entry in entries]
     if _check_not_mixed([statement for statement, _ in statements], "ExecuteTransaction"):
-        return {"Responses": [_transaction_read(env.tables, ctx.scope, *found) for found in statements]}
+        return {"Responses": [_transaction_read(env.tables, ctx.scope, select, params)  # type: ignore[arg-type]
+                              for select, params in statements]}
     actions = [_transaction_action(env.tables, ctx.scope, *found, _on_failure(entry))
                for found, entry in zip(statements, entries)]
     token = p.get("ClientRequestToken")
@@ -172,7 +173,7 @@ def _transaction_action(tables: TablesEngine, scope: Scope, statement: S.Stateme
 
 def _cancelled(exc: ConditionFailed, actions: list[WriteAction]) -> AwsError:
     """TransactionCanceledException, where an INSERT whose key exists reads DuplicateItem."""
-    reasons = exc.extra["reasons"]
+    reasons: list[Any] = exc.extra["reasons"]  # type: ignore[assignment]
     for index, action in enumerate(actions):
         if action.kind == "put" and reasons[index] is not None:
             reasons[index] = ("DuplicateItem", None)

@@ -81,10 +81,10 @@ class ReadPlan:
 
 def read_plan(select: S.Select, spec: TableSpec, params: list[AttrValue], consistent: bool) -> ReadPlan:
     schema: Any = spec
-    if select.index is not None:
-        schema = spec.index(select.index)
+    if select.index_name is not None:
+        schema = spec.index(select.index_name)
         if schema is None:
-            raise Invalid(f"The table does not have the specified index: {select.index}")
+            raise Invalid(f"The table does not have the specified index: {select.index_name}")
         if consistent and schema.kind == GLOBAL:
             raise Invalid("Strongly consistent read is not supported on Global Secondary Indexes")
     parts = conjuncts(select.where)
@@ -96,7 +96,7 @@ def read_plan(select: S.Select, spec: TableSpec, params: list[AttrValue], consis
         if sort is not None and any(schema.range_key.type not in value for value in sort[1]):
             sort = None
     condition = filter_condition(select.where, params)
-    return ReadPlan(select.table, select.index, partitions, sort, forward, condition, select.projection)
+    return ReadPlan(select.table, select.index_name, partitions, sort, forward, condition, select.projection)
 
 
 def filter_condition(where: S.Expr | None, params: list[AttrValue]) -> Any:
@@ -164,12 +164,16 @@ def _ordering(select: S.Select, schema: Any, partitions: list[Any] | None) -> bo
     return not dict(select.order).get(schema.range_key.name if schema.range_key else "", False)
 
 
-def _in_order(select: S.Select, spec_hash: str, partitions: list[AttrValue]) -> list[AttrValue]:
+def _in_order(select: S.Select, hash_name: str, partitions: list[AttrValue]) -> list[AttrValue]:
     """The partitions in ORDER BY order of the partition key, when it is named."""
-    descending = dict(select.order).get(spec_hash)
+    descending = dict(select.order).get(hash_name)
     if descending is None:
         return partitions
-    return sorted(partitions, key=cmp_to_key(lambda a, b: compare(a, b) or 0), reverse=descending)
+    return sorted(partitions, key=cmp_to_key(_compare), reverse=descending)
+
+
+def _compare(one: AttrValue, other: AttrValue) -> int:
+    return compare(one, other) or 0
 
 
 # -- writes -----------------------------------------------------------------------------------------
@@ -186,7 +190,7 @@ def write_action(statement: S.Statement, spec: TableSpec, params: list[AttrValue
         return WriteAction("put", statement.table, item=item, condition=absent)
     if isinstance(statement, S.Exists):
         select = statement.select
-        if select.index is not None:
+        if select.index_name is not None:
             raise Invalid("Operations on indices are not supported in transactions")
         key = item_key(select.where, spec.key_names, params,
                        "EXISTS() must contain a single item read with additional condition")

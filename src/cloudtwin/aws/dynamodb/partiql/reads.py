@@ -73,7 +73,7 @@ def _result(plan: ReadPlan, items: list[Item], resume: tuple[int, Item | None] |
 def keyed_read(tables: TablesEngine, scope: Scope, select: S.Select, params: list[AttrValue], key_message: str,
                index_message: str) -> Item | None:
     """The one item a SELECT names by its full key (batches and transactions), if the WHERE holds."""
-    if select.index is not None:
+    if select.index_name is not None:
         raise Invalid(index_message)
     spec = tables.table_spec(scope, select.table)
     key = item_key(select.where, spec.key_names, params, key_message)

@@ -17,7 +17,7 @@ class Lit(NamedTuple):
 
 
 class Param(NamedTuple):
-    index: int
+    position: int
 
 
 class ListLit(NamedTuple):
@@ -101,7 +101,7 @@ Expr = Union[Value, Path, Call, Arith, Compare, Between, In, Is, And, Or, Not]
 # -- statements -----------------------------------------------------------------------------------
 class Select(NamedTuple):
     table: str
-    index: str | None
+    index_name: str | None
     #: The projected paths, or None for ``*``.
     projection: tuple[Path, ...] | None
     where: Expr | None
