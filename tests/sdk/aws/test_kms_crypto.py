@@ -107,6 +107,8 @@ def test_key_usage_is_enforced(kms: Any) -> None:
     with pytest.raises(ClientError) as encrypt:
         kms.encrypt(KeyId=signer, Plaintext=b"x")
     assert error_code(encrypt) == "InvalidKeyUsageException"
+    assert encrypt.value.response["Error"]["Message"] == (
+        f"arn:aws:kms:us-east-1:000000000000:key/{signer} key usage is SIGN_VERIFY which is not valid for Encrypt.")
     with pytest.raises(ClientError) as sign:
         kms.sign(KeyId=new_key(kms), Message=b"x", SigningAlgorithm="ECDSA_SHA_256")
     assert error_code(sign) == "InvalidKeyUsageException"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cloudtwin.aws.kms.env import alias_arn, key_arn
+from cloudtwin.aws.kms.names import USAGE_NAMES
 from cloudtwin.engines._kernel.errors import (
     AlreadyExists, ConditionFailed, Conflict, EngineError, Invalid, LimitExceeded, NotFound,
 )
@@ -23,12 +24,16 @@ _FAILED = {SIGNATURE: "KMSInvalidSignatureException", MAC_CHECK: "KMSInvalidMacE
 
 
 def _named(exc: EngineError) -> str:
-    """The engine's message with the key or alias it names written as its ARN."""
+    """The engine's message with the key or alias it names written as its ARN (and a refused
+    usage worded as AWS words it)."""
     tenant, location = exc.extra.get("tenant"), exc.extra.get("location")
     if not (exc.name and isinstance(tenant, str) and isinstance(location, str)):
         return exc.detail
     scope = Scope(tenant, location)
     full = alias_arn(scope, exc.name) if exc.name.startswith("alias/") else key_arn(scope, exc.name)
+    usage, action = exc.extra.get("usage"), exc.extra.get("action")
+    if isinstance(usage, str) and action:
+        return f"{full} key usage is {USAGE_NAMES[usage]} which is not valid for {action}."
     return exc.detail.replace(exc.name, full)
 
 

@@ -25,10 +25,12 @@ from cloudtwin.engines.keys.vault import Vault
 PARSED_CACHE = 256
 
 
-def key_error(cls: type[EngineError], kind: str, key: KeyInfo | str, scope: Scope, detail: str) -> EngineError:
-    """A neutral error about a key; ``extra`` carries the scope so a face can name it fully."""
+def key_error(cls: type[EngineError], kind: str, key: KeyInfo | str, scope: Scope, detail: str,
+              **extra: str) -> EngineError:
+    """A neutral error about a key; ``extra`` carries the scope so a face can name it fully, and
+    for USAGE errors the key's ``usage`` and the ``action`` refused, so a face can word them."""
     key_id = key if isinstance(key, str) else key.key_id
-    return cls(detail, kind=kind, name=key_id, tenant=scope.tenant, location=scope.location)
+    return cls(detail, kind=kind, name=key_id, tenant=scope.tenant, location=scope.location, **extra)
 
 
 class KeyCatalog:
@@ -57,7 +59,7 @@ class KeyCatalog:
         check_state(key)
         if key.usage != usage:
             raise key_error(Invalid, USAGE, key, key.scope, f"{key.key_id} key usage is {key.usage} "
-                            f"which is not valid for {action}.")
+                            f"which is not valid for {action}.", usage=key.usage, action=action)
         return key
 
     # -- material -------------------------------------------------------------------------------

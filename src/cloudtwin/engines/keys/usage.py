@@ -109,7 +109,7 @@ class KeyCrypto:
         check_state(key)
         if not key.type.asymmetric:
             raise key_error(Invalid, UNSUPPORTED, key, scope, f"{key.key_id} key usage is {key.usage} "
-                            f"which is not valid for GetPublicKey.")
+                            f"which is not valid for GetPublicKey.", usage=key.usage, action="GetPublicKey")
         return key, crypto.public_der(self.catalog.private_key(key))
 
     def sign(self, scope: Scope, ref: str, message: bytes, algorithm: str, prehashed: bool) -> tuple[str, bytes]:
