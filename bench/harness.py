@@ -109,6 +109,44 @@ def send(host: str, req: Request, timeout: float = 30.0) -> tuple[int, bytes]:
         conn.close()
 
 
+def bulk(host: str, service: str, make, count: int, threads: int = 4,
+         check=lambda body: None) -> float:
+    """Sign and send make(0..count-1) over THREADS keep-alive connections; every answer must
+    be a 2xx that passes check. For loading data before a timed run; returns seconds."""
+    import threading
+
+    cursor = iter(range(count))
+    lock = threading.Lock()
+    failures: list[str] = []
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection(host, timeout=300)
+        while not failures:
+            with lock:
+                i = next(cursor, None)
+            if i is None:
+                break
+            req = sign(make(i), service, host)
+            conn.request(req.method, req.path, body=req.body, headers=req.headers)
+            resp = conn.getresponse()
+            body = resp.read()
+            problem = None if 200 <= resp.status < 300 else f"HTTP {resp.status}: {body[:300]!r}"
+            problem = problem or check(body)
+            if problem:
+                failures.append(f"request {i}: {problem}")
+        conn.close()
+
+    started = time.perf_counter()
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    if failures:
+        raise RuntimeError(f"bulk load failed: {failures[0]}")
+    return time.perf_counter() - started
+
+
 # ---------------------------------------------------------------- processes
 
 

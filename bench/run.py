@@ -119,6 +119,76 @@ def bench_op(entry, server, target, wl, op, conns, duration, repeat, scratch) ->
     lua.unlink()
 
 
+def scale_target(target: T.Target, wl, sizes, conns, duration, repeat, scratch) -> dict:
+    """For each table size: a fresh server, N items loaded, then random-key reads timed."""
+    sc = wl.SCALE
+    out = {"target": target.name, "sizes": {}, "error": None}
+    try:
+        target.install()
+        out["version"] = target.version()
+    except Exception as e:
+        out["error"] = f"install failed: {e}"
+        return out
+    for n in sizes:
+        entry = out["sizes"][n] = {"runs": {}}
+        port = harness.free_port()
+        work = scratch / f"{target.name}-{n}"
+        work.mkdir(parents=True, exist_ok=True)
+        server = target.server(port, work, RESULTS / "logs")
+        probe = target.health or harness.sign(wl.probe(), wl.SERVICE, f"127.0.0.1:{port}")
+        server.start()
+        try:
+            server.wait_ready(probe)
+            sc.setup(boto_client(wl.SERVICE, server.host))
+            batches = -(-n // sc.per_batch)
+            entry["load_s"] = harness.bulk(server.host, wl.SERVICE, sc.batch, batches,
+                                           check=sc.batch_check)
+            entry["items"] = batches * sc.per_batch
+            time.sleep(2.0)
+            entry["rss_mb"] = harness.rss_bytes(server.proc.pid) / 2**20
+            log(f"{target.name}: {entry['items']:,} items loaded in {entry['load_s']:.1f}s, "
+                f"RSS {entry['rss_mb']:.0f} MB")
+            op = workloads.Op(sc.read_name, sc.read_for(entry["items"]), 20000, sc.read_check)
+            bench_op(entry, server, target, wl, op, conns, duration, repeat, scratch)
+        except Exception as e:
+            entry["error"] = f"{type(e).__name__}: {e}"
+            log(f"{target.name} {n}: {entry['error']}")
+        finally:
+            server.stop()
+            shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def scale_table(results: list[dict], read_name: str, conns) -> str:
+    lines = [
+        f"| target | items | load s | RSS MB | conns | {read_name}/s | p50 ms | p99 ms "
+        "| server CPU µs/op | p50 vs smallest | CPU vs smallest | non-2xx / errors |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for res in results:
+        if res.get("error"):
+            lines.append(f"| {res['target']} | failed: {_oneline(res['error'])} |")
+        base = {}
+        for n, entry in res["sizes"].items():
+            for c in conns:
+                runs = entry["runs"].get(c)
+                if not runs:
+                    continue
+                p50 = statistics.median(r["p50_ms"] for r in runs)
+                cpu = statistics.median(r["cpu_us_per_op"] for r in runs)
+                base.setdefault(c, (p50, cpu))
+                errors = sum(r["non_2xx"] + r["socket_errors"] + r["timeouts"] for r in runs)
+                lines.append(
+                    f"| {res['target']} | {entry['items']:,} | {entry['load_s']:.1f} "
+                    f"| {entry['rss_mb']:.0f} | {c} | {_cell(runs, 'rps')} "
+                    f"| {_cell(runs, 'p50_ms')} | {_cell(runs, 'p99_ms')} "
+                    f"| {_cell(runs, 'cpu_us_per_op')} | {p50 / base[c][0]:.2f} "
+                    f"| {cpu / base[c][1]:.2f} | {errors} |")
+            if "error" in entry:
+                lines.append(f"| {res['target']} | {n:,} | failed: {_oneline(entry['error'])} |")
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------- reporting
 
 
@@ -206,6 +276,42 @@ def machine() -> str:
 # ---------------------------------------------------------------- main
 
 
+def _save(args, started: str, kind: str, results: list[dict], report: str) -> None:
+    print(report)
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    raw = args.json or RESULTS / f"{stamp}-{kind}.json"
+    raw.write_text(json.dumps({"machine": started, "args": vars(args) | {"json": str(raw)},
+                               "results": results}, indent=1, default=str))
+    raw.with_suffix(".md").write_text(report)
+    log(f"raw results in {raw}")
+
+
+def scale_main(args, p, wl, conns) -> int:
+    if not getattr(wl, "SCALE", None):
+        p.error(f"workload {args.workload} has no SCALE definition")
+    names = [n for n in args.targets.split(",") + args.peers.split(",") if n]
+    if args.targets == p.get_default("targets"):
+        names = ["cloudtwin"] + [n for n in args.peers.split(",") if n]
+    unknown = [n for n in names if n not in T.TARGETS]
+    if unknown:
+        p.error(f"--scale runs emulators only; unknown: {unknown}")
+    sizes = [int(float(x)) for x in args.scale.split(",")]
+    started = machine()
+    scratch = harness.scratch_dir("cloudtwin-bench-")
+    results = [scale_target(T.TARGETS[n], wl, sizes, conns, args.duration, args.repeat, scratch)
+               for n in names]
+    shutil.rmtree(scratch, ignore_errors=True)
+    report = "\n".join([
+        f"## {args.workload}: {wl.SCALE.read_name} of random keys vs table size", "",
+        f"{started}; wrk {args.duration:g}s per cell, {args.repeat} run(s) per cell", "",
+        scale_table(results, wl.SCALE.read_name, conns), ""])
+    _save(args, started, f"{args.workload}-scale", results, report)
+    failed = any(r.get("error") or any("error" in e for e in r["sizes"].values())
+                 for r in results)
+    return 1 if failed else 0
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -222,6 +328,10 @@ def main() -> int:
     p.add_argument("--stacks", nargs="?", const="all", default=None,
                    help="compare server stacks on the ceiling app instead "
                         f"(comma list or 'all': {', '.join(T.STACKS)})")
+    p.add_argument("--scale", default=None, metavar="N,N,...",
+                   help="instead: load N items per size into a fresh server of each target "
+                        "(default targets: cloudtwin) and time random-key reads; e.g. "
+                        "--scale 1000,1000000")
     p.add_argument("--json", type=Path, help="also write raw results here")
     args = p.parse_args()
 
@@ -232,6 +342,8 @@ def main() -> int:
         wanted = args.ops.split(",")
         ops = [o for o in ops if o.name in wanted]
 
+    if args.scale is not None:
+        return scale_main(args, p, wl, conns)
     if args.stacks is not None:
         names = list(T.STACKS) if args.stacks == "all" else args.stacks.split(",")
         chosen = [T.STACKS[n] for n in names]
@@ -270,14 +382,7 @@ def main() -> int:
         startup_table(results),
         "",
     ])
-    print(report)
-    RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    raw = args.json or RESULTS / f"{stamp}-{'stacks' if args.stacks else args.workload}.json"
-    raw.write_text(json.dumps({"machine": started, "args": vars(args) | {"json": str(raw)},
-                               "results": results}, indent=1, default=str))
-    (raw.with_suffix(".md")).write_text(report)
-    log(f"raw results in {raw}")
+    _save(args, started, "stacks" if args.stacks else args.workload, results, report)
     shutil.rmtree(scratch, ignore_errors=True)
     failed = any(r.get("error") for r in results) or any(
         "error" in e or any(x["non_2xx"] or x["socket_errors"] or x["timeouts"]

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import random
 
 from harness import Request
-from workloads import Op
+from workloads import Op, Scale
 
 SERVICE = "dynamodb"
 TABLE = "bench"
@@ -51,16 +52,10 @@ def item(pk: str, sk: str, n: int) -> dict:
     }
 
 
-def probe() -> Request:
-    return _call("ListTables", {})
-
-
-def setup(client) -> None:
-    """Create the table (once) and seed the GetItem keys and the Query partition."""
-    names = client.list_tables().get("TableNames", [])
-    if TABLE not in names:
+def _create(client, name: str) -> None:
+    if name not in client.list_tables().get("TableNames", []):
         client.create_table(
-            TableName=TABLE,
+            TableName=name,
             AttributeDefinitions=[
                 {"AttributeName": "pk", "AttributeType": "S"},
                 {"AttributeName": "sk", "AttributeType": "S"},
@@ -72,8 +67,17 @@ def setup(client) -> None:
             BillingMode="PAY_PER_REQUEST",
         )
     client.get_waiter("table_exists").wait(
-        TableName=TABLE, WaiterConfig={"Delay": 0.2, "MaxAttempts": 300}
+        TableName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 300}
     )
+
+
+def probe() -> Request:
+    return _call("ListTables", {})
+
+
+def setup(client) -> None:
+    """Create the table (once) and seed the GetItem keys and the Query partition."""
+    _create(client, TABLE)
     seed = [item(f"get-{i:06d}", "0", i) for i in range(GET_KEYS)]
     seed += [item(QUERY_PK, f"{i:04d}", i) for i in range(QUERY_ITEMS)]
     for start in range(0, len(seed), 25):
@@ -134,3 +138,36 @@ OPS = [
     Op("Query", _query, distinct=1, check=_check_query),
     Op("BatchWriteItem", _batch, distinct=4000, check=_check_batch),
 ]
+
+
+# ---------------------------------------------------------------- scale: GetItem vs table size
+
+SCALE_TABLE = "scale"
+
+
+def _scale_batch(i: int) -> Request:
+    puts = [{"PutRequest": {"Item": item(f"s-{i * 25 + j:09d}", "0", i * 25 + j)}}
+            for j in range(25)]
+    return _call("BatchWriteItem", {"RequestItems": {SCALE_TABLE: puts}})
+
+
+def _scale_read_for(n: int):
+    rng = random.Random(n)
+    keys = [rng.randrange(n) for _ in range(20000)]
+
+    def make(i: int) -> Request:
+        key = {"pk": {"S": f"s-{keys[i % len(keys)]:09d}"}, "sk": {"S": "0"}}
+        return _call("GetItem", {"TableName": SCALE_TABLE, "Key": key})
+
+    return make
+
+
+SCALE = Scale(
+    setup=lambda client: _create(client, SCALE_TABLE),
+    batch=_scale_batch,
+    per_batch=25,
+    read_name="GetItem",
+    read_for=_scale_read_for,
+    read_check=_check_get,
+    batch_check=_check_batch,
+)
