@@ -36,7 +36,7 @@ def songs(ddb: Any, make_table: Any) -> str:
 def test_insert_then_select_every_type(ddb: Any, make_table: Any) -> None:
     name = make_table()
     run(ddb, f"""INSERT INTO "{name}" VALUE {{'pk': 'k1', 'n': 1.50, 'neg': -2, 'b': TRUE, 'nothing': NULL,
-                 'l': [1, 'two', [3]], 'm': {{'inner': {{'deep': 'yes'}}, 'list': [10, 20]}},
+                 'l': [1, 'two', [3]], 'm': {{'sub': {{'deep': 'yes'}}, 'nums': [10, 20]}},
                  'ss': <<'a', 'b'>>, 'ns': <<1, 2.5>>, 'bin': ?}}""", {"B": b"\x00\xff"})
     item = run(ddb, f'SELECT * FROM "{name}" WHERE pk = \'k1\'')["Items"][0]
     assert item["n"] == {"N": "1.5"} and item["neg"] == {"N": "-2"} and item["b"] == {"BOOL": True}
@@ -44,9 +44,12 @@ def test_insert_then_select_every_type(ddb: Any, make_table: Any) -> None:
     assert item["l"] == {"L": [{"N": "1"}, {"S": "two"}, {"L": [{"N": "3"}]}]}
     assert sorted(item["ss"]["SS"]) == ["a", "b"] and sorted(item["ns"]["NS"]) == ["1", "2.5"]
     assert item == ddb.get_item(TableName=name, Key={"pk": {"S": "k1"}})["Item"]
-    projected = run(ddb, f'SELECT m.inner.deep, m.list[1], l[0], "pk" FROM "{name}" WHERE pk = ?', {"S": "k1"})
-    assert projected["Items"] == [{"deep": {"S": "yes"}, "list[1]": {"N": "20"}, "l[0]": {"N": "1"},
+    projected = run(ddb, f'SELECT m.sub.deep, m.nums[1], l[0], "pk" FROM "{name}" WHERE pk = ?', {"S": "k1"})
+    assert projected["Items"] == [{"deep": {"S": "yes"}, "nums[1]": {"N": "20"}, "l[0]": {"N": "1"},
                                    "pk": {"S": "k1"}}]
+    reserved = refused(ddb, f'SELECT * FROM "{name}" WHERE pad = 1')["Error"]["Message"]
+    assert reserved == "Statement wasn't well formed, can't be processed: Unexpected keyword: pad"
+    assert run(ddb, f'SELECT * FROM "{name}" WHERE "pad" = 1')["Items"] == []
 
 
 def test_insert_of_an_existing_key_is_a_duplicate(ddb: Any, make_table: Any) -> None:

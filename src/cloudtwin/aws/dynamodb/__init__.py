@@ -8,10 +8,9 @@ LIMITATIONS (known differences from AWS):
   six hours); index ItemCount/IndexSizeBytes are reported as 0.
 - TTL deletes expired items within one sweep interval (default 1 s) of their expiry on the
   server clock, where AWS takes up to a few days.
-- PartiQL: only the words of the grammar are reserved (AWS also refuses other SQL words, such
-  as PAD, unless double-quoted); after "Statement wasn't well formed, can't be processed:" the
-  detail of a syntax error is cloudtwin's own; BatchExecuteStatement and ExecuteTransaction
-  report no ConsumedCapacity; ``x IS NULL`` holds for NULL values, not for missing attributes.
+- PartiQL: after "Statement wasn't well formed, can't be processed:" the detail of a syntax
+  error is cloudtwin's own; BatchExecuteStatement and ExecuteTransaction report no
+  ConsumedCapacity; ``x IS NULL`` holds for NULL values, not for missing attributes.
 """
 
 from cloudtwin.aws._face import Face, Operations

@@ -1,6 +1,7 @@
 """Recursive-descent parser: PartiQL statement text -> ``syntax`` tree, or DynamoDB's refusal.
 
-Grammar (keywords case-insensitive; ``name`` is a word that is no keyword, or a "quoted name")::
+Grammar (keywords case-insensitive; ``name`` is a word that is no reserved word (``keywords``), or
+a "quoted name")::
 
     statement := (select | insert | update | delete | exists) [";"]
     select    := SELECT ("*" | path ("," path)*) FROM name ["." name] [WHERE expr]
@@ -29,14 +30,10 @@ from functools import lru_cache
 from typing import NoReturn
 
 from cloudtwin.aws.dynamodb.partiql import syntax as S
+from cloudtwin.aws.dynamodb.partiql.keywords import FUNCTION_KEYWORDS, KEYWORDS
 from cloudtwin.aws.dynamodb.partiql.lexer import Token, malformed, tokenize
 from cloudtwin.engines._kernel.errors import Invalid
 
-KEYWORDS = frozenset((
-    "ALL", "AND", "ASC", "BETWEEN", "BY", "DELETE", "DESC", "EXISTS", "FALSE", "FROM", "IN", "INSERT", "INTO",
-    "IS", "LIMIT", "MISSING", "MODIFIED", "NEW", "NOT", "NULL", "OLD", "OR", "ORDER", "REMOVE", "RETURNING",
-    "SELECT", "SET", "TRUE", "UPDATE", "VALUE", "VALUES", "WHERE",
-))
 COMPARATORS = {"=": "=", "<>": "<>", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 TYPES = frozenset(("MISSING", "NULL", "BOOLEAN", "STRING", "NUMERIC", "BLOB", "STRUCT", "TUPLE", "LIST"))
 
@@ -267,7 +264,8 @@ class _Parser:
             inner = self.expr()
             self.expect_op(")")
             return inner
-        if token.kind == "word" and self.tokens[self.pos + 1].text == "(" and token.text.upper() not in KEYWORDS:
+        if token.kind == "word" and self.tokens[self.pos + 1].text == "(" \
+                and (token.text.upper() not in KEYWORDS or token.text.upper() in FUNCTION_KEYWORDS):
             return self.call()
         if token.kind in ("word", "name") and not self.at("TRUE", "FALSE", "NULL", "MISSING"):
             return self.path()
