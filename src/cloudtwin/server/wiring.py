@@ -104,7 +104,8 @@ class LocalDispatch:
 
 
 def build_services(storage: Storage, clock: Clock, settings: Settings) -> dict[str, ServiceParts]:
-    from cloudtwin.aws import dynamodb, kms, sns, sqs
+    from cloudtwin.aws import dynamodb, kms, s3, sns, sqs
+    from cloudtwin.engines.blobs import BlobsEngine
     from cloudtwin.engines.keys import KeysEngine
     from cloudtwin.engines.queues import QueuesEngine
     from cloudtwin.engines.tables import TablesEngine
@@ -116,11 +117,13 @@ def build_services(storage: Storage, clock: Clock, settings: Settings) -> dict[s
     queues = QueuesEngine(storage, clock)
     topics = TopicsEngine(storage, clock, dispatch)
     signer = sns.Signer(clock.now)
+    blobs = BlobsEngine(storage, clock, keys=s3.KmsKeys(keys), tier_order=s3.TIERS, archive_tiers=s3.ARCHIVE_TIERS)
     dispatch.queues = queues
     dispatch.renderers[sns.RENDERER] = sns.Renderer(signer)
     return {
         "dynamodb": (dynamodb.FACE, dynamodb.DynamoEnv(tables=tables), (tables,)),
         "kms": (kms.FACE, kms.KmsEnv(keys=keys), (keys,)),
+        "s3": (s3.FACE, s3.S3Env(blobs=blobs, keys=keys), (blobs,)),
         "sns": (sns.FACE, sns.SnsEnv(topics=topics, signer=signer), (topics,)),
         "sqs": (sqs.FACE, sqs.SqsEnv(queues=queues), (queues,)),
     }
@@ -128,6 +131,6 @@ def build_services(storage: Storage, clock: Clock, settings: Settings) -> dict[s
 
 def face_catalog() -> dict[str, Face]:
     """Every face cloudtwin has, by service name (no engines opened): for ``coverage``."""
-    from cloudtwin.aws import dynamodb, kms, sns, sqs
+    from cloudtwin.aws import dynamodb, kms, s3, sns, sqs
 
-    return {"dynamodb": dynamodb.FACE, "kms": kms.FACE, "sns": sns.FACE, "sqs": sqs.FACE}
+    return {"dynamodb": dynamodb.FACE, "kms": kms.FACE, "s3": s3.FACE, "sns": sns.FACE, "sqs": sqs.FACE}

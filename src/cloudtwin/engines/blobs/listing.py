@@ -30,6 +30,9 @@ def walk(fetch: Fetch, prefix: str, delimiter: str, low: str, inclusive: bool,
     """
     if low < prefix:
         low, inclusive = prefix, True
+    cut = low.find(delimiter, len(prefix)) if delimiter and low.startswith(prefix) else -1
+    if cut >= 0:  # resuming after a group: skip the whole group
+        low, inclusive = successor(low[:cut + len(delimiter)]), True
     entries: list[Entry] = []
     while len(entries) <= limit:
         rows = fetch(low, inclusive, BATCH)

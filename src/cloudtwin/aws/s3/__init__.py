@@ -1,0 +1,40 @@
+"""The S3 face, on the blob engine (and the keys engine for SSE-KMS).
+
+LIMITATIONS (known differences from AWS):
+- Authentication: header-signed (SigV4) requests are not verified; presigned URLs and POST
+  policies are verified for access keys whose secret cloudtwin knows (by default ``test`` /
+  ``test``) and accepted unchecked for any other key. Bucket policies and ACLs are stored,
+  not enforced; GetBucketAcl/GetObjectAcl always answer the owner's FULL_CONTROL.
+- Bucket names are unique across accounts, but any account may use any bucket.
+- aws-chunked chunk signatures are read, not verified; trailing checksums are verified.
+- CRC32C and CRC64NVME are computed in pure Python (slow for large bodies; botocore only
+  sends them when awscrt is installed).
+- GetObject's PartNumber, SelectObjectContent, replication, inventory, analytics, metrics,
+  logging, accelerate, request payment, access points and directory buckets are not implemented.
+- Lifecycle runs on each day boundary of the server clock (and at once after a rule changes),
+  where AWS runs it once a day; restores are ready after the upper end of the documented
+  retrieval time (Expedited 5 min, Standard 5 h, Bulk 12 h; Deep Archive 12 h / 48 h).
+- Event notifications carry AWS's event JSON to SQS queues; SNS, Lambda and EventBridge
+  targets are recorded but not delivered yet (see notifications.py).
+- Website hosting endpoints are not served (the website configuration is stored).
+"""
+
+from cloudtwin.aws._face import Operations
+from cloudtwin.aws.s3 import buckets, cors, listing, lifecycle, lock, multipart, notifications, objects
+from cloudtwin.aws.s3.encryption import KmsKeys
+from cloudtwin.aws.s3.env import S3Env
+from cloudtwin.aws.s3.errors import to_aws
+from cloudtwin.aws.s3.face import S3Face
+
+operations = Operations({
+    **buckets.operations, **objects.operations, **listing.operations, **multipart.operations, **lock.operations,
+    **lifecycle.operations, **cors.operations, **notifications.operations,
+})
+
+FACE = S3Face("s3", operations, to_aws)
+#: Storage classes from warmest to coldest (lifecycle moves objects only colder) and the
+#: archive classes whose objects must be restored before they can be read.
+TIERS = ("STANDARD", "INTELLIGENT_TIERING", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
+ARCHIVE_TIERS = ("GLACIER", "DEEP_ARCHIVE")
+
+__all__ = ["ARCHIVE_TIERS", "FACE", "KmsKeys", "S3Env", "TIERS"]

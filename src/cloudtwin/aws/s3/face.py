@@ -1,0 +1,107 @@
+"""S3Face: the runner of every face, plus what S3 does around it on the wire.
+
+Before the runner: a presigned URL is checked (expiry on the server clock, signature); a
+virtual-hosted-style request (``<bucket>.s3.localhost``) is rewritten to path style; CORS
+preflights (OPTIONS) and browser form uploads (POST with multipart/form-data), which are not
+operations of the model, are answered here. Around the runner: the request's body and the
+response's streamed body travel through an Exchange, and CORS headers are added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
+
+from cloudtwin.aws._face import Face
+from cloudtwin.aws.s3 import cors, post
+from cloudtwin.aws.s3.env import S3Env
+from cloudtwin.aws.s3.exchange import Exchange
+from cloudtwin.aws.s3.presign import check_presigned
+from cloudtwin.engines._kernel.context import RequestContext
+from cloudtwin.engines._kernel.errors import EngineError
+from cloudtwin.protocols.aws.errors import AwsError
+from cloudtwin.protocols.aws.sigv4 import read_credential
+from cloudtwin.protocols.aws.wire import wire_protocol
+from cloudtwin.protocols.http import HttpRequest, HttpResponse
+
+
+def bucket_from_host(host: str, domains: tuple[str, ...]) -> str | None:
+    """The bucket a virtual-hosted-style Host names (``photos.s3.localhost:4566`` -> photos)."""
+    name = host.rsplit(":", 1)[0].lower() if not host.startswith("[") else ""
+    if not name or name in domains:
+        return None
+    for domain in domains:
+        if name.endswith("." + domain):
+            return name[: -len(domain) - 1]
+    return None
+
+
+def path_style(request: HttpRequest, domains: tuple[str, ...]) -> HttpRequest:
+    bucket = bucket_from_host(request.host, domains)
+    if bucket is None:
+        return request
+    rest = "" if request.raw_path == "/" else request.raw_path
+    return replace(request, raw_path=f"/{bucket}{rest}")
+
+
+def bucket_of(request: HttpRequest) -> str:
+    return request.path.lstrip("/").split("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class S3Face(Face):
+    #: Large bodies are spooled to disk by the server and streamed through the Exchange.
+    streams_body: ClassVar[bool] = True
+
+    def handle(self, env: S3Env, ctx: RequestContext, request: HttpRequest, protocol_name: str) -> HttpResponse:
+        try:
+            request = self._prepare(env, ctx, request)
+            special = self._outside_model(env, ctx, request)
+        except AwsError as error:
+            return self._error(error, ctx)
+        except EngineError as exc:
+            return self._error(self.errors(exc), ctx)
+        if special is not None:
+            return special
+        exchange = Exchange(request)
+        response = super().handle(replace(env, exchange=exchange), ctx, request, protocol_name)
+        self._finish(response, exchange)
+        cors.add_cors_headers(env.blobs, bucket_of(request), request, response)
+        return response
+
+    def _prepare(self, env: S3Env, ctx: RequestContext, request: HttpRequest) -> HttpRequest:
+        credential = read_credential(request)
+        if credential is not None and credential.presigned:
+            check_presigned(request, credential, env.credentials, ctx.now)
+        return path_style(request, env.domains)
+
+    def _outside_model(self, env: S3Env, ctx: RequestContext, request: HttpRequest) -> HttpResponse | None:
+        bucket = bucket_of(request)
+        if request.method == "OPTIONS" and bucket:
+            return HttpResponse(200, cors.preflight(env.blobs, bucket, request))
+        if request.method == "POST" and bucket and post.is_form_upload(request):
+            response = post.upload(replace(env, exchange=Exchange(request)), ctx, bucket, request)
+            cors.add_cors_headers(env.blobs, bucket, request, response)
+            return response
+        return None
+
+    def _error(self, error: AwsError, ctx: RequestContext) -> HttpResponse:
+        return wire_protocol("rest-xml").serialize_error(self.model, None, error, ctx.request_id)
+
+    @staticmethod
+    def _finish(response: HttpResponse, exchange: Exchange) -> None:
+        if exchange.status is not None and response.status < 300:
+            response.status = exchange.status
+        if response.status == 304:
+            response.body = b""
+            response.headers = [(k, v) for k, v in response.headers if k.lower() != "content-type"]
+        if exchange.out is None or response.status >= 300:
+            return
+        response.headers = [(k, v) for k, v in response.headers if k.lower() != "content-length"]
+        response.headers.append(("content-length", str(exchange.out_length)))
+        response.body = b""
+        response.stream = exchange.stream()
+
+
+def make_face(operations: Any, errors: Any) -> S3Face:
+    return S3Face("s3", operations, errors)
