@@ -17,7 +17,7 @@ from botocore.model import OperationModel, ServiceModel, Shape
 
 from cloudtwin.protocols.aws.error_shapes import error_shape, wire_status
 from cloudtwin.protocols.aws.errors import AwsError
-from cloudtwin.protocols.aws.parse.rest import read_locations, route_index
+from cloudtwin.protocols.aws.parse.rest import read_locations, route_index, route_of
 from cloudtwin.protocols.aws.serialize.rest import Headers, response_plan
 from cloudtwin.protocols.aws.shapes import WireValueError
 from cloudtwin.protocols.aws.wire import WireProtocol
@@ -52,8 +52,7 @@ class RestProtocol(WireProtocol):
         return found[0] if found else None
 
     def parse(self, request: HttpRequest, operation: OperationModel) -> dict[str, Any]:
-        found = route_index(operation.service_model).find(request)
-        labels = found[1] if found and found[0] == operation.name else {}
+        labels = route_of(operation).match(request, strict=False) or {}
         try:
             params = self._read_body(request, operation.input_shape)
         except WireValueError as exc:

@@ -4,8 +4,11 @@ Routing: each operation's ``http.requestUri`` (``/{Bucket}/{Key+}?uploads``) com
 service into a regex over the raw path, with ``{Label}`` matching one segment and ``{Label+}``
 the rest; literal query parts (``?uploads``, ``?list-type=2``) must be present. Routes are
 grouped by method and first literal path segment, and tried most specific first (more literal
-query keys, then more literal path, then non-greedy), so a request is matched against a
-handful of patterns, never the whole service.
+query keys and required query/header members, then more literal path, then non-greedy, then
+not deprecated), so a request is matched against a handful of patterns, never the whole
+service. A first pass asks for the required query and header members too (that is what tells
+S3's PutObject, CopyObject and UploadPart apart); a second pass forgives their absence, so a
+request missing one still reaches its operation and gets the model's validation error.
 
 Params outside the body: URI labels, querystring members (scalars, lists, and a map taking
 every param no other member claims), headers (lists split on commas, ``jsonvalue`` headers
@@ -44,20 +47,22 @@ class Route:
     pattern: re.Pattern[str]
     #: The label each regex group captures, in order.
     labels: tuple[str, ...]
-    #: Literal query parts of the template, and required querystring members: (key, value or None).
+    #: Literal query parts of the template: (key, value or None for "any value").
     query: tuple[tuple[str, str | None], ...]
-    #: Required header members (S3's CopyObject is PutObject with ``x-amz-copy-source``).
-    headers: tuple[str, ...]
+    #: Required querystring and header members: they tell apart routes of one template (S3's
+    #: CopyObject is PutObject with ``x-amz-copy-source``), when the request has them.
+    required_query: tuple[str, ...]
+    required_headers: tuple[str, ...]
     specificity: tuple[int, int, int, int]
 
-    def match(self, request: HttpRequest) -> dict[str, str] | None:
+    def match(self, request: HttpRequest, strict: bool) -> dict[str, str] | None:
         query = request.query
         for key, value in self.query:
             if key not in query or (value is not None and query[key] != value):
                 return None
-        for header in self.headers:
-            if header not in request.headers:
-                return None
+        if strict and not (all(k in query for k in self.required_query)
+                           and all(h in request.headers for h in self.required_headers)):
+            return None
         found = self.pattern.match(request.raw_path)
         if found is None:
             return None
@@ -82,8 +87,8 @@ def _required(operation: OperationModel, location: str) -> list[str]:
 
 def _route(operation: OperationModel) -> Route:
     path, _, query = operation.http["requestUri"].partition("?")
-    literals = [(k, v if sep else None) for k, sep, v in (p.partition("=") for p in query.split("&") if p)]
-    required_query = [(key, None) for key in _required(operation, "querystring")]
+    literals = tuple((k, v if sep else None) for k, sep, v in (p.partition("=") for p in query.split("&") if p))
+    required_query = tuple(_required(operation, "querystring"))
     headers = tuple(h.lower() for h in _required(operation, "header"))
     regex, labels, last = [], [], 0
     for label in _LABEL.finditer(path):
@@ -98,10 +103,13 @@ def _route(operation: OperationModel) -> Route:
         int("+}" in path),
         int(bool(operation.deprecated)),
     )
-    return Route(
-        operation.name, re.compile("".join(regex) + "$"), tuple(labels), (*literals, *required_query), headers,
-        specificity,
-    )
+    pattern = re.compile("".join(regex) + "$")
+    return Route(operation.name, pattern, tuple(labels), literals, required_query, headers, specificity)
+
+
+@cache
+def route_of(operation: OperationModel) -> Route:
+    return _route(operation)
 
 
 class RouteIndex:
@@ -111,7 +119,7 @@ class RouteIndex:
         groups: dict[tuple[str, str | None], list[Route]] = {}
         for name in service.operation_names:
             operation = service.operation_model(name)
-            route = _route(operation)
+            route = route_of(operation)
             key = (operation.http.get("method", "POST"), _first_segment(operation.http["requestUri"].split("?")[0]))
             groups.setdefault(key, []).append(route)
         self._groups = {key: sorted(routes, key=lambda r: r.specificity) for key, routes in groups.items()}
@@ -120,9 +128,10 @@ class RouteIndex:
         """(operation name, raw label values) of the route ``request`` matches, or None."""
         method = request.method.upper()
         first = request.raw_path.lstrip("/").split("/", 1)[0]
-        for key in ((method, first), (method, None)):
-            for route in self._groups.get(key, ()):
-                labels = route.match(request)
+        candidates = [*self._groups.get((method, first), ()), *self._groups.get((method, None), ())]
+        for strict in (True, False):
+            for route in candidates:
+                labels = route.match(request, strict)
                 if labels is not None:
                     return route.operation, labels
         return None
@@ -255,7 +264,7 @@ def location_plan(operation: OperationModel) -> tuple[Extract, ...]:
     shape = operation.input_shape
     if shape is None:
         return ()
-    route_keys = {k for k, _ in _route(operation).query}  # literal and required query keys
+    route_keys = {k for k, _ in route_of(operation).query}
     claimed = frozenset(
         route_keys | {m.serialization.get("name", n) for n, m in shape.members.items()
                       if m.serialization.get("location") == "querystring" and m.type_name != "map"}

@@ -10,6 +10,7 @@ lists wrap their items in ``<member>`` (or the member's ``locationName``) unless
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -26,10 +27,13 @@ Emit = Callable[[Out, str, Any], None]
 MemberEmit = Callable[[Out, Any], None]
 
 _ENTITIES = {'"': "&quot;", "\r": "&#13;"}
+#: Characters XML 1.0 cannot carry at all, not even as references (and lone surrogates).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def escape(text: str) -> str:
-    return _escape(text, _ENTITIES)
+    """Text as XML character data; characters XML cannot carry become U+FFFD."""
+    return _escape(_NOT_XML.sub("\ufffd", text), _ENTITIES)
 
 
 def namespace_attribute(shape: Shape) -> str:
