@@ -59,7 +59,9 @@ def test_insert_of_an_existing_key_is_a_duplicate(ddb: Any, make_table: Any) -> 
     assert error == {"Code": "DuplicateItemException", "Message": "Duplicate primary key exists in table"}
     assert ddb.get_item(TableName=name, Key={"pk": {"S": "k"}})["Item"]["v"] == {"N": "1"}
     missing_key = refused(ddb, f"INSERT INTO \"{name}\" VALUE {{'v': 2}}")["Error"]
-    assert missing_key["Code"] == "ValidationException"
+    assert missing_key["Message"] == "Key attribute should be present in the item: Key pk"
+    mistyped = refused(ddb, f"INSERT INTO \"{name}\" VALUE {{'pk': 1}}")["Error"]
+    assert mistyped["Message"] == "Key attribute's data type should match its data type in table's schema: Key pk"
 
 
 def test_select_by_key_conditions_and_order(ddb: Any, songs: str) -> None:

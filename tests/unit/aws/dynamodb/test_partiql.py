@@ -105,9 +105,11 @@ def test_updates_become_update_expressions() -> None:
 
 def test_keys_and_query_plans() -> None:
     where = condition("pk = ? AND sk = 3 AND x > 1")
-    assert item_key(where, SPEC.key_names, [{"S": "k"}]) == {"pk": {"S": "k"}, "sk": {"N": "3"}}
+    assert item_key(where, SPEC, [{"S": "k"}]) == {"pk": {"S": "k"}, "sk": {"N": "3"}}
     with pytest.raises(Invalid, match="mandatory equality on all key attributes"):
-        item_key(condition("pk = 'k' OR sk = 3"), SPEC.key_names, [])
+        item_key(condition("pk = 'k' OR sk = 3"), SPEC, [])
+    with pytest.raises(Invalid, match="should match its data type in table's schema: Key sk"):
+        item_key(condition("pk = 'k' AND sk = '3'"), SPEC, [])
     select = parse("SELECT * FROM t WHERE pk IN ['b', 'a', 'b', 7] AND sk >= 2 ORDER BY pk DESC").statement
     assert isinstance(select, S.Select)
     plan = read_plan(select, SPEC, [], consistent=False)

@@ -50,11 +50,10 @@ def _equality(node: S.Expr, attribute: str) -> S.Value | None:
     return None
 
 
-def item_key(where: S.Expr | None, key_names: tuple[str, ...], params: list[AttrValue],
-             message: str = INCOMPLETE_KEY) -> Item:
+def item_key(where: S.Expr | None, spec: TableSpec, params: list[AttrValue], message: str = INCOMPLETE_KEY) -> Item:
     """The key a WHERE pins with equalities on every key attribute; refused with ``message``."""
     key: Item = {}
-    for name in key_names:
+    for name in spec.key_names:
         found = [value for value in map(lambda c: _equality(c, name), conjuncts(where)) if value is not None]
         if not found:
             raise Invalid(message)
@@ -62,7 +61,19 @@ def item_key(where: S.Expr | None, key_names: tuple[str, ...], params: list[Attr
             raise Invalid(f"Multiple conditions on same key {name}. Only single item Update/Insert/Delete are "
                           "supported")
         key[name] = bind(found[0], params)
-    return key
+    return check_key_types(spec, key)
+
+
+def check_key_types(spec: TableSpec, item: Item) -> Item:
+    """``item``, refused when it lacks a key attribute or holds one of the wrong type."""
+    for attr in (spec.hash_key, spec.range_key):
+        if attr is None:
+            continue
+        if attr.name not in item:
+            raise Invalid(f"Key attribute should be present in the item: Key {attr.name}")
+        if attr.type not in item[attr.name]:
+            raise Invalid(f"Key attribute's data type should match its data type in table's schema: Key {attr.name}")
+    return item
 
 
 # -- reads ------------------------------------------------------------------------------------------
@@ -182,23 +193,20 @@ def write_action(statement: S.Statement, spec: TableSpec, params: list[AttrValue
     """The engine action of an INSERT, UPDATE, DELETE or EXISTS statement."""
     builder = Expressions(params)
     if isinstance(statement, S.Insert):
-        item = normalize_item(bind_map(statement.item, params))
-        for name in spec.key_names:
-            if name not in item:
-                raise Invalid(f"Key attribute should be present in the item: Key {name}")
+        item = check_key_types(spec, normalize_item(bind_map(statement.item, params)))
         absent = builder.compile_condition(f"attribute_not_exists({builder.name(spec.hash_key.name)})")
         return WriteAction("put", statement.table, item=item, condition=absent)
     if isinstance(statement, S.Exists):
         select = statement.select
         if select.index_name is not None:
             raise Invalid("Operations on indices are not supported in transactions")
-        key = item_key(select.where, spec.key_names, params,
+        key = item_key(select.where, spec, params,
                        "EXISTS() must contain a single item read with additional condition")
         condition = builder.compile_condition(builder.condition(select.where))  # type: ignore[arg-type]
         return WriteAction("check", select.table, key=key, condition=condition,
                            return_item_on_failure=return_on_failure)
     assert isinstance(statement, (S.Update, S.Delete))
-    key = item_key(statement.where, spec.key_names, params)
+    key = item_key(statement.where, spec, params)
     text = builder.condition(statement.where)
     if isinstance(statement, S.Delete):
         text = f"attribute_not_exists({builder.name(spec.hash_key.name)}) OR ({text})"

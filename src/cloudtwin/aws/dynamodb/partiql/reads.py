@@ -76,7 +76,7 @@ def keyed_read(tables: TablesEngine, scope: Scope, select: S.Select, params: lis
     if select.index_name is not None:
         raise Invalid(index_message)
     spec = tables.table_spec(scope, select.table)
-    key = item_key(select.where, spec.key_names, params, key_message)
+    key = item_key(select.where, spec, params, key_message)
     output_names(select.projection)
     condition = filter_condition(select.where, params)
     item = tables.get_item(scope, select.table, key)
