@@ -214,7 +214,7 @@ class QueuesEngine:
                 if self._dead_letter(queue, row, now):
                     dead_lettered += 1
                     continue
-                nonce = int.from_bytes(os.urandom(7), "big")
+                nonce = self.signer.nonce()
                 self.store.lease(row.id, nonce, now, until)
                 delivered.append(self._message(queue, replace_delivery(row, now), nonce))
             if not dead_lettered:
@@ -261,11 +261,8 @@ class QueuesEngine:
         message is gone, settles nothing and is no error."""
         queue = self.catalog.get(scope, name)
         lease = self._lease(queue, token)
-        state = self.store.lease_of(lease.row)
-        if state is None or state[0] != queue.id or state[1] != lease.nonce:
-            return
         with self.db.atomic():
-            self.store.delete_message(lease.row)
+            self.store.delete_leased(lease.row, queue.id, lease.nonce)
 
     def extend(self, scope: Scope, name: str, token: str, seconds: float) -> None:
         """Make the leased message deliverable again ``seconds`` from now (0: at once)."""

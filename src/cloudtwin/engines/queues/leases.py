@@ -1,7 +1,7 @@
 """Lease tokens: what a receiver holds to settle a message (SQS receipt handle, lock token).
 
-A token names (queue, message row, lease nonce) and carries an HMAC under a key kept in the
-engine's database, so tokens survive a restart, and a forged token, a token of another queue
+A token names (queue, message row, lease nonce) and carries a MAC (keyed BLAKE2b) under a key
+kept in the engine's database, so tokens survive a restart, and a forged token, a token of another queue
 or one whose lease was superseded is recognised as such without a lookup table.
 """
 
@@ -10,7 +10,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import struct
+from itertools import count
 from typing import NamedTuple
 
 from cloudtwin.engines._kernel.errors import Invalid
@@ -28,9 +30,14 @@ class Lease(NamedTuple):
 class LeaseSigner:
     def __init__(self, key: bytes) -> None:
         self.key = key
+        # nonces only need to differ between leases of one message: a counter from a random start
+        self._nonces = count(int.from_bytes(os.urandom(6), "big") << 8)
+
+    def nonce(self) -> int:
+        return next(self._nonces)
 
     def _mac(self, payload: bytes) -> bytes:
-        return hmac.new(self.key, payload, hashlib.sha256).digest()[:_MAC_BYTES]
+        return hashlib.blake2b(payload, key=self.key, digest_size=_MAC_BYTES).digest()
 
     def token(self, lease: Lease) -> str:
         payload = _LAYOUT.pack(*lease)

@@ -164,8 +164,9 @@ class QueueStore:
     def set_visible(self, row: int, visible: float) -> None:
         self.db.execute("UPDATE messages SET visible=? WHERE id=?", (visible, row))
 
-    def delete_message(self, row: int) -> None:
-        self.db.execute("DELETE FROM messages WHERE id=?", (row,))
+    def delete_leased(self, row: int, qid: int, nonce: int) -> None:
+        """Delete the message if it is still in queue ``qid`` under lease ``nonce``."""
+        self.db.execute("DELETE FROM messages WHERE id=? AND queue=? AND lease=?", (row, qid, nonce))
 
     def relocate(self, row: int, qid: int, origin: int | None, visible: float, expires: float,
                  reset: bool) -> None:
