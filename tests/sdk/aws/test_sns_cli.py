@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-from typing import Any
 
 import pytest
 
 from tests.conftest import ServerProcess
+from tests.sdk.aws.test_dynamodb_cli import aws_cli
 
 pytestmark = pytest.mark.skipif(shutil.which("aws") is None, reason="the AWS CLI is a test dependency (awscli)")
-
-
-def aws_cli(server: ServerProcess, *args: str) -> Any:
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-           "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": ""}
-    result = subprocess.run(["aws", "--endpoint-url", server.endpoint, "--output", "json", *args],
-                            capture_output=True, text=True, env=env, timeout=60)
-    if result.returncode != 0:
-        raise AssertionError(f"aws {' '.join(args)} failed: {result.stderr}")
-    return json.loads(result.stdout) if result.stdout.strip() else None
 
 
 def test_admission_published_with_the_cli(server: ServerProcess, unique_name: str) -> None:

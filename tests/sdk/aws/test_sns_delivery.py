@@ -42,15 +42,18 @@ def make_queue(sqs: Any, unique_name: str) -> Callable[..., tuple[str, str]]:
 
 
 def drain(sqs: Any, url: str, wait: int = 0, expect: int | None = None) -> list[dict[str, Any]]:
-    """Every message in the queue (deleted as read); with ``expect``, long-polls until that many."""
+    """Every message in the queue (deleted as read); with ``expect``, long-polls (up to 20 empty
+    answers) until that many have come."""
     messages: list[dict[str, Any]] = []
-    for _ in range(20):
+    empty = 0
+    while empty < (20 if expect is not None else 1):
         got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=wait,
                                   MessageAttributeNames=["All"], AttributeNames=["All"]).get("Messages", [])
         for message in got:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         messages += got
-        if expect is not None and len(messages) >= expect or expect is None and not got:
+        empty += not got
+        if expect is not None and len(messages) >= expect:
             break
     return messages
 
@@ -65,6 +68,8 @@ class Endpoint:
     def __init__(self) -> None:
         self.requests: list[tuple[dict[str, str], bytes]] = []
         self.status = 200
+        #: When set to an Event, each POST waits for it before answering (a hung endpoint).
+        self.hold: threading.Event | None = None
         self.arrived = threading.Condition()
         outer = self
 
@@ -74,6 +79,8 @@ class Endpoint:
                 with outer.arrived:
                     outer.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
                     outer.arrived.notify_all()
+                if outer.hold is not None:
+                    outer.hold.wait(30)
                 self.send_response(outer.status)
                 self.send_header("content-length", "0")
                 self.end_headers()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from cloudtwin.clock import Clock
 from cloudtwin.engines._kernel.dispatch import DeliveryResult, Dispatch, Envelope
@@ -65,7 +66,7 @@ class Deliveries:
             renderer, sub = found
             envelope = decode_envelope(blob)
             result = self.dispatch.deliver(sub.spec.target, envelope, renderer=renderer,
-                                           on_done=lambda r, d=delivery_id: self._done(d, r))
+                                           on_done=partial(self._done, delivery_id))
             self._after_attempt(delivery_id, renderer, sub, envelope, attempts + 1, result, due, now)
 
     def _done(self, delivery_id: int, result: DeliveryResult) -> None:

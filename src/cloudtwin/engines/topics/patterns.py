@@ -282,7 +282,7 @@ def _numeric_term(operand: list[Any], at: int, allowed: tuple[str, ...],
     if op not in allowed:
         raise Invalid(f"{bad_operator}: {op}", kind="pattern")
     value = operand[at + 1] if len(operand) > at + 1 else None
-    if not _is_number(value):
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise Invalid(f"Value of {'equals' if op == '=' else op} must be numeric", kind="pattern")
     return op, float(value)
 

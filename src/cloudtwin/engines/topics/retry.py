@@ -49,7 +49,7 @@ class RetryPolicy:
             return self.min_delay if step < steps else self.max_delay
         fraction = (step - 1) / (steps - 1)
         if self.backoff == "exponential":
-            return self.min_delay * (self.max_delay / max(self.min_delay, 1e-9)) ** fraction
+            return float(self.min_delay * (self.max_delay / max(self.min_delay, 1e-9)) ** fraction)
         if self.backoff == "geometric":
             return self.min_delay + span * fraction ** 2
         if self.backoff == "arithmetic":
