@@ -14,14 +14,14 @@ INSERT fails when the key exists.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cmp_to_key
+from functools import cmp_to_key, reduce
 from typing import Any
 
 from cloudtwin.aws.dynamodb.partiql import syntax as S
 from cloudtwin.aws.dynamodb.partiql.binding import bind, bind_map
 from cloudtwin.aws.dynamodb.partiql.expressions import Expressions
 from cloudtwin.engines._kernel.errors import Invalid
-from cloudtwin.engines.tables import GLOBAL, TableSpec, WriteAction
+from cloudtwin.engines.tables import GLOBAL, KeyAttr, TableSpec, WriteAction
 from cloudtwin.engines.tables.model import AttrValue, Item
 from cloudtwin.engines.tables.values import compare, normalize_item
 
@@ -91,23 +91,30 @@ class ReadPlan:
 
 
 def read_plan(select: S.Select, spec: TableSpec, params: list[AttrValue], consistent: bool) -> ReadPlan:
-    schema: Any = spec
-    if select.index_name is not None:
-        schema = spec.index(select.index_name)
-        if schema is None:
-            raise Invalid(f"The table does not have the specified index: {select.index_name}")
-        if consistent and schema.kind == GLOBAL:
-            raise Invalid("Strongly consistent read is not supported on Global Secondary Indexes")
+    """How to run a SELECT; the parts of its WHERE the key range answers are left out of the filter."""
+    schema = _source(select, spec, consistent)
     parts = conjuncts(select.where)
-    partitions = _partitions(parts, schema.hash_key.name, params)
-    sort = _sort_range(parts, schema.range_key.name, params) if partitions and schema.range_key else None
+    used: list[S.Expr] = []
+    partitions = _partitions(parts, schema.hash_key, params, used)
+    sort = _sort_range(parts, schema.range_key, params, used) if partitions is not None else None
     forward = _ordering(select, schema, partitions)
     if partitions is not None:
-        partitions = _in_order(select, schema.hash_key.name, [v for v in partitions if schema.hash_key.type in v])
-        if sort is not None and any(schema.range_key.type not in value for value in sort[1]):
-            sort = None
-    condition = filter_condition(select.where, params)
+        partitions = _in_order(select, schema.hash_key.name, partitions)
+    rest = [part for part in parts if not any(part is one for one in used)]
+    condition = filter_condition(reduce(S.And, rest) if rest else None, params)
     return ReadPlan(select.table, select.index_name, partitions, sort, forward, condition, select.projection)
+
+
+def _source(select: S.Select, spec: TableSpec, consistent: bool) -> Any:
+    """The table's spec, or that of the index the SELECT reads."""
+    if select.index_name is None:
+        return spec
+    index = spec.index(select.index_name)
+    if index is None:
+        raise Invalid(f"The table does not have the specified index: {select.index_name}")
+    if consistent and index.kind == GLOBAL:
+        raise Invalid("Strongly consistent read is not supported on Global Secondary Indexes")
+    return index
 
 
 def filter_condition(where: S.Expr | None, params: list[AttrValue]) -> Any:
@@ -117,13 +124,16 @@ def filter_condition(where: S.Expr | None, params: list[AttrValue]) -> Any:
     return builder.compile_condition(builder.condition(where))
 
 
-def _partitions(parts: list[S.Expr], hash_name: str, params: list[AttrValue]) -> list[AttrValue] | None:
+def _partitions(parts: list[S.Expr], attr: KeyAttr, params: list[AttrValue],
+                used: list[S.Expr]) -> list[AttrValue] | None:
+    """The partition key values a conjunct pins (values of another type can match nothing)."""
     for part in parts:
-        values = _pinned(part, hash_name)
+        values = _pinned(part, attr.name)
         if values is not None:
+            used.append(part)
             unique: list[AttrValue] = []
             for value in (bind(v, params) for v in values):
-                if value not in unique:
+                if value not in unique and attr.type in value:
                     unique.append(value)
             return unique
     return None
@@ -143,20 +153,34 @@ def _pinned(node: S.Expr, name: str) -> list[S.Value] | None:
     return None
 
 
-def _sort_range(parts: list[S.Expr], name: str, params: list[AttrValue]) -> tuple[str, tuple[AttrValue, ...]] | None:
-    path = S.Path((name,))
+def _sort_range(parts: list[S.Expr], attr: KeyAttr | None, params: list[AttrValue],
+                used: list[S.Expr]) -> tuple[str, tuple[AttrValue, ...]] | None:
+    """The first sort-key condition a Query can apply (one of the key's type), or None."""
+    if attr is None:
+        return None
     for part in parts:
-        if isinstance(part, S.Compare) and part.op in _FLIPPED:
-            if part.left == path and isinstance(part.right, S.VALUE_NODES):
-                return part.op, (bind(part.right, params),)  # type: ignore[arg-type]
-            if part.right == path and isinstance(part.left, S.VALUE_NODES):
-                return _FLIPPED[part.op], (bind(part.left, params),)  # type: ignore[arg-type]
-        if isinstance(part, S.Between) and part.subject == path and isinstance(part.low, S.VALUE_NODES) \
-                and isinstance(part.high, S.VALUE_NODES):
-            return "BETWEEN", (bind(part.low, params), bind(part.high, params))  # type: ignore[arg-type]
-        if isinstance(part, S.Call) and part.name == "begins_with" and len(part.args) == 2 \
-                and part.args[0] == path and isinstance(part.args[1], S.VALUE_NODES):
-            return "begins_with", (bind(part.args[1], params),)  # type: ignore[arg-type]
+        found = _sort_condition(part, S.Path((attr.name,)), params)
+        if found is None or any(attr.type not in value for value in found[1]):
+            continue
+        if found[0] == "begins_with" and attr.type == "N":
+            continue
+        used.append(part)
+        return found
+    return None
+
+
+def _sort_condition(part: S.Expr, path: S.Path, params: list[AttrValue]) -> tuple[str, tuple[AttrValue, ...]] | None:
+    if isinstance(part, S.Compare) and part.op in _FLIPPED:
+        if part.left == path and isinstance(part.right, S.VALUE_NODES):
+            return part.op, (bind(part.right, params),)  # type: ignore[arg-type]
+        if part.right == path and isinstance(part.left, S.VALUE_NODES):
+            return _FLIPPED[part.op], (bind(part.left, params),)  # type: ignore[arg-type]
+    if isinstance(part, S.Between) and part.subject == path and isinstance(part.low, S.VALUE_NODES) \
+            and isinstance(part.high, S.VALUE_NODES):
+        return "BETWEEN", (bind(part.low, params), bind(part.high, params))  # type: ignore[arg-type]
+    if isinstance(part, S.Call) and part.name == "begins_with" and len(part.args) == 2 \
+            and part.args[0] == path and isinstance(part.args[1], S.VALUE_NODES):
+        return "begins_with", (bind(part.args[1], params),)  # type: ignore[arg-type]
     return None
 
 
