@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import copy
 from functools import cache
+from typing import Any
 
 from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
 from hypothesis import HealthCheck, settings
 
-from cloudtwin.protocols.aws.models import service_model
+from cloudtwin.protocols.aws.models import EXTRAS_DIR, service_model
 
 CASES = [
     ("dynamodb", "json"), ("sqs", "json"), ("sqs", "query"), ("sns", "query"), ("s3", "rest-xml"),
@@ -33,20 +34,27 @@ EXAMPLES = settings(
 SHARED_ELEMENTS = {("s3", "PutBucketNotification"), ("s3", "GetBucketNotification")}
 
 
-@cache
-def oracle_model(service: str, protocol: str) -> ServiceModel:
-    """The model botocore's serializer and parser use for ``service`` spoken in ``protocol``."""
-    ours = service_model(service)
-    if protocol in ours.metadata.get("protocols", [ours.protocol]):
-        return ours
-    data = copy.deepcopy(Loader().load_service_model(service, "service-2"))
+def model_data(service: str, protocol: str) -> dict[str, Any]:
+    """botocore's model of ``service`` with cloudtwin's extras, saying it speaks only ``protocol``."""
+    loader = Loader(extra_search_paths=[str(EXTRAS_DIR)])
+    loader.extras_types.append("cloudtwin")
+    data = copy.deepcopy(loader.load_service_model(service, "service-2"))
     data["metadata"]["protocol"] = protocol
     data["metadata"]["protocols"] = [protocol]
     for operation in data["operations"].values():
         output = operation.get("output")
         if output and protocol == "query":
             data["shapes"][output["shape"]].setdefault("resultWrapper", f"{operation['name']}Result")
-    return ServiceModel(data, service_name=service)
+    return data
+
+
+@cache
+def oracle_model(service: str, protocol: str) -> ServiceModel:
+    """The model botocore's serializer and parser use for ``service`` spoken in ``protocol``."""
+    ours = service_model(service)
+    if protocol in ours.metadata.get("protocols", [ours.protocol]):
+        return ours
+    return ServiceModel(model_data(service, protocol), service_name=service)
 
 
 def oracle_operation(service: str, protocol: str, name: str) -> OperationModel:
