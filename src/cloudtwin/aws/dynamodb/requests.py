@@ -54,80 +54,57 @@ class RequestExpressions:
     # -- builders, one per kind of request ------------------------------------------------------
     @classmethod
     def for_read(cls, p: Params) -> RequestExpressions:
-        if _plain(p, "ProjectionExpression", "AttributesToGet"):
-            return cls()
-        ctx = _context(p, {"ProjectionExpression": p.get("ProjectionExpression")},
-                       {"AttributesToGet": p.get("AttributesToGet")})
-        found = cls(projection=_projection(p, ctx))
-        ctx.check_all_used()
-        return found
+        ctx = _context(p, ("ProjectionExpression",), ("AttributesToGet",))
+        return cls() if ctx is None else _checked(ctx, cls(projection=_projection(p, ctx)))
 
     @classmethod
     def for_write(cls, p: Params) -> RequestExpressions:
-        if _plain(p, "ConditionExpression", "Expected", "ConditionalOperator"):
-            return cls()
-        ctx = _context(p, {"ConditionExpression": p.get("ConditionExpression")},
-                       {"Expected": p.get("Expected"), "ConditionalOperator": p.get("ConditionalOperator")})
-        found = cls(condition=_condition(p, ctx))
-        ctx.check_all_used()
-        return found
+        ctx = _context(p, ("ConditionExpression",), ("Expected", "ConditionalOperator"))
+        return cls() if ctx is None else _checked(ctx, cls(condition=_condition(p, ctx)))
 
     @classmethod
     def for_update(cls, p: Params) -> RequestExpressions:
-        ctx = _context(
-            p,
-            {"UpdateExpression": p.get("UpdateExpression"), "ConditionExpression": p.get("ConditionExpression")},
-            {"AttributeUpdates": p.get("AttributeUpdates"), "Expected": p.get("Expected"),
-             "ConditionalOperator": p.get("ConditionalOperator")},
-        )
+        ctx = _context(p, ("UpdateExpression", "ConditionExpression"),
+                       ("AttributeUpdates", "Expected", "ConditionalOperator"))
+        if ctx is None:
+            return cls()
         if "UpdateExpression" in p:
             update = ex.parse_update(p["UpdateExpression"], ctx)
-        elif "AttributeUpdates" in p:
-            update = ex.legacy_update(p["AttributeUpdates"])
         else:
-            update = None
-        found = cls(condition=_condition(p, ctx), update=update)
-        ctx.check_all_used()
-        return found
+            update = ex.legacy_update(p["AttributeUpdates"]) if "AttributeUpdates" in p else None
+        return _checked(ctx, cls(condition=_condition(p, ctx), update=update))
 
     @classmethod
     def for_query(cls, p: Params, spec: TableSpec) -> RequestExpressions:
-        ctx = _context(
-            p,
-            {"ProjectionExpression": p.get("ProjectionExpression"), "FilterExpression": p.get("FilterExpression"),
-             "KeyConditionExpression": p.get("KeyConditionExpression")},
-            {"AttributesToGet": p.get("AttributesToGet"), "QueryFilter": p.get("QueryFilter"),
-             "ConditionalOperator": p.get("ConditionalOperator"), "KeyConditions": p.get("KeyConditions")},
-        )
-        found = cls(projection=_projection(p, ctx), filter=_filter(p, ctx, "QueryFilter"),
-                    key_range=_key_range(p, ctx, spec))
-        ctx.check_all_used()
-        return found
+        ctx = _context(p, ("ProjectionExpression", "FilterExpression", "KeyConditionExpression"),
+                       ("AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"))
+        ctx = ctx or ex.ExpressionContext()
+        return _checked(ctx, cls(projection=_projection(p, ctx), filter=_filter(p, ctx, "QueryFilter"),
+                                 key_range=_key_range(p, ctx, spec)))
 
     @classmethod
     def for_scan(cls, p: Params) -> RequestExpressions:
-        ctx = _context(
-            p,
-            {"ProjectionExpression": p.get("ProjectionExpression"), "FilterExpression": p.get("FilterExpression")},
-            {"AttributesToGet": p.get("AttributesToGet"), "ScanFilter": p.get("ScanFilter"),
-             "ConditionalOperator": p.get("ConditionalOperator")},
-        )
-        found = cls(projection=_projection(p, ctx), filter=_filter(p, ctx, "ScanFilter"))
-        ctx.check_all_used()
-        return found
+        ctx = _context(p, ("ProjectionExpression", "FilterExpression"),
+                       ("AttributesToGet", "ScanFilter", "ConditionalOperator"))
+        if ctx is None:
+            return cls()
+        return _checked(ctx, cls(projection=_projection(p, ctx), filter=_filter(p, ctx, "ScanFilter")))
 
 
-def _plain(p: Params, *parameters: str) -> bool:
-    """True when the request has none of ``parameters`` and no expression names or values:
-    nothing to parse (the common, fast case)."""
-    return not any(name in p for name in parameters) and "ExpressionAttributeNames" not in p \
-        and "ExpressionAttributeValues" not in p
-
-
-def _context(p: Params, expressions: dict[str, Any], legacy: dict[str, Any]) -> ex.ExpressionContext:
+def _context(p: Params, expressions: tuple[str, ...], legacy: tuple[str, ...]) -> ex.ExpressionContext | None:
+    """The request's expression context, after DynamoDB's rules on which parameters go together;
+    None when the request has none of these parameters (the common, fast case)."""
     names, values = p.get("ExpressionAttributeNames"), p.get("ExpressionAttributeValues")
-    ex.check_expression_parameters(expressions, legacy, names, values)
+    if names is None and values is None and not any(k in p for k in expressions + legacy):
+        return None
+    ex.check_expression_parameters({k: p.get(k) for k in expressions}, {k: p.get(k) for k in legacy},
+                                   names, values)
     return ex.ExpressionContext(names, values)
+
+
+def _checked(ctx: ex.ExpressionContext, found: RequestExpressions) -> RequestExpressions:
+    ctx.check_all_used()
+    return found
 
 
 def _condition(p: Params, ctx: ex.ExpressionContext) -> Any:

@@ -26,35 +26,34 @@ def _value_of(attr: KeyAttr, value: dict) -> bytes:
     return encode_key_part(value)
 
 
-def item_key(spec: TableSpec, item: Item) -> EncodedKey:
-    """The encoded (partition, sort) key of a whole item being written."""
+def _encoded(spec: TableSpec, values: Item, missing: str, mismatch: str | None) -> EncodedKey:
+    """Encode the key attributes found in ``values``; ``missing``/``mismatch`` word the refusals
+    (a ``mismatch`` of None lets the key check name the expected and actual types)."""
     parts = []
     for attr in (spec.hash_key, spec.range_key):
         if attr is None:
             parts.append(b"")
             continue
-        value = item.get(attr.name)
+        value = values.get(attr.name)
         if value is None:
-            raise Invalid(f"{_INVALID}Missing the key {attr.name} in the item")
+            raise Invalid(missing.format(name=attr.name))
+        if mismatch is not None and next(iter(value)) != attr.type:
+            raise Invalid(mismatch)
         parts.append(_value_of(attr, value))
     return parts[0], parts[1]
+
+
+def item_key(spec: TableSpec, item: Item) -> EncodedKey:
+    """The encoded (partition, sort) key of a whole item being written."""
+    return _encoded(spec, item, _INVALID + "Missing the key {name} in the item", None)
 
 
 def lookup_key(spec: TableSpec, key: Item) -> EncodedKey:
     """The encoded key of a Key parameter: exactly the key attributes, of the right types."""
+    wrong = "The provided key element does not match the schema"
     if set(key) != set(spec.key_names):
-        raise Invalid("The provided key element does not match the schema")
-    parts = []
-    for attr in (spec.hash_key, spec.range_key):
-        if attr is None:
-            parts.append(b"")
-            continue
-        value = key[attr.name]
-        ((tag, _),) = value.items()
-        if tag != attr.type:
-            raise Invalid("The provided key element does not match the schema")
-        parts.append(_value_of(attr, value))
-    return parts[0], parts[1]
+        raise Invalid(wrong)
+    return _encoded(spec, key, wrong, wrong)
 
 
 def key_attributes(spec: TableSpec, item: Item) -> Item:
