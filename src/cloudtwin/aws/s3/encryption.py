@@ -18,7 +18,7 @@ from cloudtwin.aws.s3.checksums import decode_b64
 from cloudtwin.aws.s3.errors import invalid_argument
 from cloudtwin.engines._kernel.scope import Scope
 from cloudtwin.engines.blobs import Blob, BlobsEngine, Sealing
-from cloudtwin.engines.keys import ENCRYPT, INTERNAL, SYMMETRIC_GCM, KeysEngine, NewKey
+from cloudtwin.engines.keys import AES_256, ENCRYPT, PROVIDER, KeysEngine, NewKey
 
 KMS = ("aws:kms", "aws:kms:dsse")
 PROVIDER_ALIAS = "alias/aws/s3"
@@ -36,8 +36,9 @@ class KmsKeys:
             key_scope, ref = kms_key_ref(key_ref, scope)
         else:
             key_scope = scope
-            ref = self.keys.provider_key(scope, PROVIDER_ALIAS, NewKey(SYMMETRIC_GCM, ENCRYPT,
-                                                                      "Default key for S3", manager=INTERNAL)).key_id
+            ref = self.keys.provider_key(scope, PROVIDER_ALIAS, NewKey(
+                AES_256, ENCRYPT, "Default key that protects my s3 data when no other key is defined",
+                manager=PROVIDER, rotation_days=365)).key_id
         data_key = self.keys.crypto.generate_data_key(key_scope, ref, 32, dict(context))
         return data_key.plaintext, data_key.ciphertext, arn("kms", key_scope, f"key/{data_key.key_id}")
 

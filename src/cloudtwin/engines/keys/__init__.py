@@ -31,10 +31,10 @@ what the face got from its client, turned into a key id or alias name with
 ``cloudtwin.aws._arns.kms_key_ref``. Default keys, created on first use::
 
     # SSE-KMS without a key id: the AWS managed key, visible in KMS as alias/aws/s3
-    keys.provider_key(scope, "alias/aws/s3", NewKey("aes-256", ENCRYPT, "Default key that protects
+    keys.provider_key(scope, "alias/aws/s3", NewKey(AES_256, ENCRYPT, "Default key that protects
                       my s3 data when no other key is defined", manager=PROVIDER, rotation_days=365))
     # SSE-S3: a key of the service's own, never listed, whose alias must not begin with alias/
-    keys.provider_key(scope, "s3-owned", NewKey("aes-256", ENCRYPT, manager=INTERNAL))
+    keys.provider_key(scope, "s3-owned", NewKey(AES_256, ENCRYPT, manager=INTERNAL))
 
 Both calls raise the neutral errors of ``cloudtwin.engines._kernel.errors``, told apart by
 ``kind`` (constants of ``model``):
@@ -51,7 +51,7 @@ Both calls raise the neutral errors of ``cloudtwin.engines._kernel.errors``, tol
 
 from cloudtwin.engines.keys.engine import KeysEngine
 from cloudtwin.engines.keys.model import (
-    AGREE, ALIAS, AUTOMATIC, CIPHERTEXT, CUSTOMER, DIGEST, DISABLED, ENABLED, ENCRYPT, GENERATED, GRANT,
+    AES_256, AGREE, ALIAS, AUTOMATIC, CIPHERTEXT, CUSTOMER, DIGEST, DISABLED, ENABLED, ENCRYPT, GENERATED, GRANT,
     GRANT_TOKEN, IMPORTED, IMPORT_TOKEN, IMPORT_TOKEN_EXPIRED, INITIAL, INTERNAL, KEY, KEY_DISABLED,
     KEY_MATERIAL, KEY_PENDING_DELETION, KEY_STATE, KEY_TYPES, MAC, MAC_CHECK, ON_DEMAND, PENDING_DELETION,
     PENDING_IMPORT, POLICY, PROVIDER, PUBLIC_KEY, ROTATIONS, SIGN, SIGNATURE, SYMMETRIC_GCM, UNSUPPORTED, USAGE,
@@ -60,7 +60,7 @@ from cloudtwin.engines.keys.model import (
 )
 
 __all__ = [
-    "AGREE", "ALIAS", "AUTOMATIC", "CIPHERTEXT", "CUSTOMER", "DIGEST", "DISABLED", "ENABLED", "ENCRYPT",
+    "AES_256", "AGREE", "ALIAS", "AUTOMATIC", "CIPHERTEXT", "CUSTOMER", "DIGEST", "DISABLED", "ENABLED", "ENCRYPT",
     "GENERATED", "GRANT", "GRANT_TOKEN", "IMPORTED", "IMPORT_TOKEN", "IMPORT_TOKEN_EXPIRED", "INITIAL",
     "INTERNAL", "KEY", "KEY_DISABLED", "KEY_MATERIAL", "KEY_PENDING_DELETION", "KEY_STATE", "KEY_TYPES", "MAC",
     "MAC_CHECK", "ON_DEMAND", "PENDING_DELETION", "PENDING_IMPORT", "POLICY", "PROVIDER", "PUBLIC_KEY",

@@ -67,7 +67,9 @@ class KeysEngine:
 
     # -- keys -----------------------------------------------------------------------------------
     def create_key(self, scope: Scope, new: NewKey) -> KeyInfo:
-        key_type = KEY_TYPES[new.type]
+        key_type = KEY_TYPES.get(new.type)
+        if key_type is None:
+            raise Invalid(f"No key type {new.type!r}; the types are {', '.join(KEY_TYPES)}", kind=USAGE)
         if new.usage not in key_type.usages:
             raise Invalid(f"KeyUsage {new.usage} is not compatible with KeySpec {new.type}", kind=USAGE)
         now = self.clock.now()

@@ -85,9 +85,11 @@ def _hmac(bits: int) -> KeyType:
     return KeyType(f"hmac-{bits}", "hmac", bits, (MAC,), mac=(f"hmac-sha{bits}",))
 
 
+#: The symmetric key type (NewKey's ``type``) and its one encryption algorithm.
+AES_256 = "aes-256"
 SYMMETRIC_GCM = "aes-gcm"
 KEY_TYPES: dict[str, KeyType] = {t.name: t for t in (
-    KeyType("aes-256", "aes", 256, (ENCRYPT,), (SYMMETRIC_GCM,)),
+    KeyType(AES_256, "aes", 256, (ENCRYPT,), (SYMMETRIC_GCM,)),
     _rsa(2048), _rsa(3072), _rsa(4096),
     _ec("ec-p256", "secp256r1", 256, 256), _ec("ec-p384", "secp384r1", 384, 384),
     _ec("ec-p521", "secp521r1", 521, 512), _ec("ec-secp256k1", "secp256k1", 256, 256, agreement=()),
@@ -99,6 +101,7 @@ KEY_TYPES: dict[str, KeyType] = {t.name: t for t in (
 class NewKey:
     """What a caller asks for when creating a key."""
 
+    #: A name of KEY_TYPES: AES_256, "rsa-2048", "ec-p256", "hmac-256", ...
     type: str
     usage: str
     description: str = ""
