@@ -295,3 +295,29 @@ def test_unreachable_endpoint_is_retried(sns: Any, server: ServerProcess, unique
     server.advance_clock("1m")
     subs = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
     assert [s["SubscriptionArn"] for s in subs] == ["PendingConfirmation"]
+
+
+def test_topic_delivery_policy_sets_http_retries(sns: Any, sqs: Any, make_queue: Callable[..., tuple[str, str]],
+                                                 endpoint: Endpoint, server: ServerProcess,
+                                                 unique_name: str) -> None:
+    policy = {"http": {"defaultHealthyRetryPolicy": {"numRetries": 1, "minDelayTarget": 5, "maxDelayTarget": 5}}}
+    topic = sns.create_topic(Name=unique_name, Attributes={"DeliveryPolicy": json.dumps(policy)})["TopicArn"]
+    dlq_url, dlq_arn = make_queue("dlq")
+    confirmed_http_subscription(sns, topic, endpoint, RedrivePolicy=json.dumps({"deadLetterTargetArn": dlq_arn}))
+    endpoint.status = 500
+    sns.publish(TopicArn=topic, Message="once more only")
+    endpoint.wait_for(2)
+    server.advance_clock("6s")
+    [message] = drain(sqs, dlq_url, wait=2, expect=1)
+    assert notification(message)["Message"] == "once more only"  # after 6 s, not AWS's default 60 s
+
+
+def test_subscriptions_page_by_100(sns: Any, unique_name: str) -> None:
+    topic = sns.create_topic(Name=unique_name)["TopicArn"]
+    for i in range(103):
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=f"arn:aws:sqs:us-east-1:000000000000:{unique_name}-{i}")
+    first = sns.list_subscriptions_by_topic(TopicArn=topic)
+    second = sns.list_subscriptions_by_topic(TopicArn=topic, NextToken=first["NextToken"])
+    assert len(first["Subscriptions"]) == 100 and len(second["Subscriptions"]) == 3 and "NextToken" not in second
+    endpoints = {s["Endpoint"] for s in first["Subscriptions"] + second["Subscriptions"]}
+    assert len(endpoints) == 103

@@ -11,9 +11,13 @@ LIMITATIONS (known differences from AWS):
   (/_cloudtwin/sns/...), not at sns.<region>.amazonaws.com, so verifiers that insist on an
   amazonaws.com certificate host must be told to accept cloudtwin's.
 - The signing key and certificate are made at each start (the URL carries its fingerprint).
-- Retries follow AWS's documented phases without jitter; a topic-level DeliveryPolicy is
-  stored and reported but HTTP retries use the subscription's DeliveryPolicy or AWS's default.
-  Any non-2xx answer or connection failure of an HTTP endpoint counts as a failed attempt.
+- Retries follow AWS's documented phases without jitter. A topic's DeliveryPolicy sets the
+  retries of HTTP/S subscriptions made after it is set (a subscription's own DeliveryPolicy
+  wins); throttlePolicy is not applied. Any non-2xx answer or connection failure of an HTTP
+  endpoint counts as a failed attempt. Confirmation requests that fail are retried on the same
+  policy and then dropped.
+- Notifications are signed with a 1024-bit RSA key (AWS uses 2048): signing is most of the
+  cost of a publish, and verification works the same.
 - Policies (Policy, DataProtectionPolicy, KMS keys, feedback roles, TracingConfig, ArchivePolicy)
   are stored and returned, never enforced; message data protection is not applied.
 - FilterPolicy: nested keys in body policies are matched through arrays at any level (the

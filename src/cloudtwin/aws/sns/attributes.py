@@ -98,14 +98,14 @@ def default_policy(arn: str, account: str) -> str:
 
 # -- subscriptions ------------------------------------------------------------------------------
 def subscription_spec(target: Target, protocol: str, endpoint: str, attributes: dict[str, str],
-                      subscribing: bool) -> SubscriptionSpec:
-    """The engine spec for a subscription with these (validated) attributes."""
-    reason = "Attributes Reason: " if subscribing else ""
+                      topic: TopicSpec) -> SubscriptionSpec:
+    """The engine spec for a new subscription to ``topic`` with these (validated) attributes."""
+    reason = "Attributes Reason: "
     for key in attributes:
         if key not in SUBSCRIPTION_ATTRIBUTES:
-            raise invalid_parameter(f"{reason}Unknown attribute {key}" if subscribing else "AttributeName")
+            raise invalid_parameter(f"{reason}Unknown attribute {key}")
     spec = SubscriptionSpec(target, confirm=protocol in ("http", "https", "email", "email-json", "application"),
-                            retry=HTTP_RETRY if protocol in ("http", "https") else MANAGED_RETRY,
+                            retry=topic_http_retry(topic) if protocol in ("http", "https") else MANAGED_RETRY,
                             attributes={"Protocol": protocol, "Endpoint": endpoint})
     for key, value in attributes.items():
         spec = set_subscription_attribute(spec, key, value, reason)
@@ -135,7 +135,9 @@ def set_subscription_attribute(spec: SubscriptionSpec, name: str, value: str, re
     elif name == "RedrivePolicy":
         return replace(spec, dead_letter=_dead_letter(value, reason), attributes=attributes)
     elif name == "DeliveryPolicy" and protocol in ("http", "https"):
-        return replace(spec, retry=_retry_policy(_json(value, name, reason), reason), attributes=attributes)
+        policy = _json(value, name, reason)
+        healthy = policy.get("healthyRetryPolicy") if isinstance(policy, dict) else None
+        return replace(spec, retry=_retry_policy(healthy, reason), attributes=attributes)
     return replace(spec, attributes=attributes)
 
 
@@ -150,9 +152,15 @@ def _dead_letter(value: str, reason: str) -> Target | None:
     return Target("queue", Scope(parts[4], parts[3]), parts[5])
 
 
-def _retry_policy(policy: Any, reason: str) -> RetryPolicy:
-    healthy = policy.get("healthyRetryPolicy") if isinstance(policy, dict) else None
-    if healthy is None:
+def topic_http_retry(topic: TopicSpec) -> RetryPolicy:
+    """The retry policy a topic's DeliveryPolicy gives its HTTP/S subscriptions (AWS's default without)."""
+    policy = orjson.loads(topic.attributes.get("DeliveryPolicy") or "{}")
+    healthy = policy.get("http", {}).get("defaultHealthyRetryPolicy") if isinstance(policy, dict) else None
+    return _retry_policy(healthy, "")
+
+
+def _retry_policy(healthy: Any, reason: str) -> RetryPolicy:
+    if not isinstance(healthy, dict):
         return HTTP_RETRY
     try:
         retry = RetryPolicy(

@@ -75,7 +75,7 @@ def subscribe(env: SnsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
                                 "standard SNS topics")
     attributes = dict(p.get("Attributes") or {})
     _check_filter_size(attributes)
-    spec = subscription_spec(endpoint_target(scope, protocol, endpoint), protocol, endpoint, attributes, True)
+    spec = subscription_spec(endpoint_target(scope, protocol, endpoint), protocol, endpoint, attributes, topic.spec)
     context = {"endpoint": f"http://{ctx.host}", "topic_arn": topic_arn(scope, name),
                "signature_version": topic.spec.attributes.get("SignatureVersion", "1")}
     sub = _engine_call(env.topics.subscribe, scope, name, spec, FILTER_LIMITS, context, subscribing=True)

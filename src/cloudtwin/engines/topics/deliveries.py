@@ -107,8 +107,9 @@ class Deliveries:
                 self.store.schedule(delivery_id, attempts, now, due, inflight=False)
 
     def _dead_letter(self, renderer: str, sub: Subscription, envelope: Envelope, result: DeliveryResult) -> None:
+        """Hand an undeliverable message to the dead-letter target; handshakes are only dropped."""
         target = sub.spec.dead_letter
-        if target is None:
+        if target is None or envelope.purpose != "message":
             log.warning("dropped message %s for subscription %s: %s", envelope.message_id, sub.id, result.detail)
             return
         outcome = self.dispatch.deliver(target, envelope, renderer=renderer)
