@@ -185,3 +185,16 @@ def test_redrive_allow_policy_and_queue_kinds(sqs, make_queue):
     assert error["Code"] == "InvalidParameterValue"
     bad = json.dumps({"redrivePermission": "byQueue"})
     assert error_of(make_queue, RedriveAllowPolicy=bad)["Code"] == "InvalidParameterValue"
+
+
+def test_add_and_remove_permission_edit_the_policy(sqs, make_queue):
+    url = make_queue()
+    sqs.add_permission(QueueUrl=url, Label="kitchen", AWSAccountIds=["111122223333"], Actions=["SendMessage"])
+    [statement] = json.loads(attributes(sqs, url, "Policy")["Policy"])["Statement"]
+    assert statement["Sid"] == "kitchen" and statement["Action"] == ["SQS:SendMessage"]
+    assert statement["Principal"] == {"AWS": ["arn:aws:iam::111122223333:root"]}
+    assert error_of(sqs.add_permission, QueueUrl=url, Label="kitchen", AWSAccountIds=["111122223333"],
+                    Actions=["SendMessage"])["Code"] == "InvalidParameterValue"
+    sqs.remove_permission(QueueUrl=url, Label="kitchen")
+    assert "Policy" not in attributes(sqs, url)
+    assert error_of(sqs.remove_permission, QueueUrl=url, Label="kitchen")["Code"] == "InvalidParameterValue"

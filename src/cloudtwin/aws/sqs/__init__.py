@@ -3,8 +3,8 @@
 LIMITATIONS (known differences from AWS):
 - Queue URLs are ``http://<host the client used>/<account>/<name>``; the region of a queue is
   the region the request is signed for, whatever host the URL names.
-- Policies (Policy, RedriveAllowPolicy's effect aside) and KMS settings are stored and shown,
-  never enforced; messages are not encrypted. AddPermission/RemovePermission are not implemented.
+- Policies (Policy, also as AddPermission/RemovePermission edit it) and KMS settings are stored
+  and shown, never enforced; messages are not encrypted. RedriveAllowPolicy is enforced.
 - Approximate counts are exact. Standard queues deliver each message once per lease (no
   duplicate deliveries) and in nearly the order sent.
 - MessageGroupId is accepted on standard queues (fair queues) and stored; it does not change
@@ -20,12 +20,13 @@ LIMITATIONS (known differences from AWS):
 """
 
 from cloudtwin.aws._face import Face, Operations
-from cloudtwin.aws.sqs import messages, moves, queues, receive, settle
+from cloudtwin.aws.sqs import messages, moves, permissions, queues, receive, settle
 from cloudtwin.aws.sqs.env import SqsEnv
 from cloudtwin.aws.sqs.errors import to_aws
 
 operations = Operations({
     **queues.operations, **messages.operations, **receive.operations, **settle.operations, **moves.operations,
+    **permissions.operations,
 })
 
 FACE = Face("sqs", operations, to_aws, protocols=("json", "query"))
