@@ -16,7 +16,7 @@ from cloudtwin.aws._face import Face
 from cloudtwin.aws.s3 import cors, post
 from cloudtwin.aws.s3.env import S3Env
 from cloudtwin.aws.s3.exchange import Exchange
-from cloudtwin.aws.s3.presign import check_presigned
+from cloudtwin.aws.s3.presign import check_presigned, check_presigned_v2, is_presigned_v2
 from cloudtwin.engines._kernel.context import RequestContext
 from cloudtwin.engines._kernel.errors import EngineError
 from cloudtwin.protocols.aws.errors import AwsError
@@ -73,7 +73,10 @@ class S3Face(Face):
         credential = read_credential(request)
         if credential is not None and credential.presigned:
             check_presigned(request, credential, env.credentials, ctx.now)
-        return path_style(request, env.domains)
+        request = path_style(request, env.domains)
+        if credential is None and is_presigned_v2(request):
+            check_presigned_v2(request, env.credentials, ctx.now)
+        return request
 
     def _outside_model(self, env: S3Env, ctx: RequestContext, request: HttpRequest) -> HttpResponse | None:
         bucket = bucket_of(request)

@@ -23,6 +23,7 @@ import orjson
 from cloudtwin.aws.s3.encryption import sealing_for_write
 from cloudtwin.aws.s3.errors import invalid_argument
 from cloudtwin.aws.s3.form import Form, boundary_of
+from cloudtwin.aws.s3.presign import v2_signature
 from cloudtwin.aws.s3.props import check_key, props_from
 from cloudtwin.engines._kernel.context import RequestContext
 from cloudtwin.protocols.aws.errors import AwsError
@@ -33,7 +34,7 @@ from cloudtwin.protocols.http import HttpRequest, HttpResponse
 if TYPE_CHECKING:
     from cloudtwin.aws.s3.env import S3Env
 
-_UNCHECKED = {"x-amz-signature", "policy", "file", "awsaccesskeyid", "signature"}
+_UNCHECKED = {"x-amz-signature", "policy", "file", "awsaccesskeyid", "signature", "bucket"}
 
 
 def is_form_upload(request: HttpRequest) -> bool:
@@ -55,6 +56,12 @@ def _policy(fields: dict[str, str]) -> dict[str, Any]:
 
 
 def _check_signature(env: S3Env, fields: dict[str, str]) -> None:
+    if "awsaccesskeyid" in fields:  # SigV2: HMAC-SHA1 of the policy
+        secret = env.credentials.get(fields["awsaccesskeyid"])
+        if secret is not None and not hmac.compare_digest(v2_signature(secret, fields["policy"]),
+                                                          fields.get("signature", "")):
+            raise _mismatch()
+        return
     parts = fields.get("x-amz-credential", "").split("/")
     if len(parts) != 5 or "x-amz-signature" not in fields:
         raise invalid_argument("Bucket POST must contain a field named 'x-amz-credential' and 'x-amz-signature'")
@@ -64,8 +71,12 @@ def _check_signature(env: S3Env, fields: dict[str, str]) -> None:
     key = signing_key(secret, Credential(parts[0], parts[1], parts[2], parts[3]))
     expected = hmac.new(key, fields["policy"].encode(), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, fields["x-amz-signature"]):
-        raise AwsError("SignatureDoesNotMatch", "The request signature we calculated does not match the signature "
-                       "you provided. Check your key and signing method.", 403)
+        raise _mismatch()
+
+
+def _mismatch() -> AwsError:
+    return AwsError("SignatureDoesNotMatch", "The request signature we calculated does not match the signature "
+                    "you provided. Check your key and signing method.", 403)
 
 
 def _check_conditions(policy: dict[str, Any], fields: dict[str, str]) -> tuple[int, int]:
@@ -123,7 +134,7 @@ def upload(env: S3Env, ctx: RequestContext, bucket: str, request: HttpRequest) -
                        "multipart/form-data.")
     box = env.blobs.container(bucket)
     form = Form(env.io.source(), boundary)
-    fields = form.fields
+    fields = {**form.fields, "bucket": bucket}
     if "policy" in fields:
         _check_signature(env, fields)
         policy = _policy(fields)
