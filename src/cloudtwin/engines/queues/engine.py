@@ -97,9 +97,12 @@ class QueuesEngine:
         return _page([q.name for q in self.catalog.in_scope(scope) if q.name.startswith(prefix)], limit, token)
 
     def update(self, scope: Scope, name: str, spec: QueueSpec) -> QueueInfo:
+        """Replace the spec; a new retention applies to the messages already stored too."""
         queue = self.catalog.get(scope, name)
         self._check_dead_letter(scope, name, spec)
         with self.db.atomic():
+            if spec.retention != queue.spec.retention:
+                self.store.set_retention(queue.id, spec.retention)
             queue = self.catalog.save(queue, spec=spec, modified=self.clock.now())
         return queue.info()
 

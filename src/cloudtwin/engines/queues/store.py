@@ -38,6 +38,7 @@ CREATE INDEX IF NOT EXISTS dedup_by_time ON dedup(at);
 CREATE TABLE IF NOT EXISTS attempts(
     queue INTEGER NOT NULL, attempt TEXT NOT NULL, leases BLOB NOT NULL, at REAL NOT NULL,
     PRIMARY KEY(queue, attempt)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS attempts_by_time ON attempts(at);
 CREATE TABLE IF NOT EXISTS moves(
     id INTEGER PRIMARY KEY AUTOINCREMENT, handle TEXT NOT NULL UNIQUE, source INTEGER NOT NULL,
     destination INTEGER, rate INTEGER, started REAL NOT NULL, last REAL NOT NULL,
@@ -185,6 +186,10 @@ class QueueStore:
             (now, now, now, qid),
         )
         return int(row[0]), int(row[1]), int(row[2])
+
+    def set_retention(self, qid: int, retention: float) -> None:
+        """Every message of the queue now expires ``retention`` seconds after it was sent."""
+        self.db.execute("UPDATE messages SET expires=sent+? WHERE queue=?", (retention, qid))
 
     def purge(self, qid: int) -> None:
         self.db.execute("DELETE FROM messages WHERE queue=?", (qid,))

@@ -261,3 +261,12 @@ def test_state_survives_a_reopen(tmp_path, clock):
     assert bodies(again) == ["durable"] and again[0].deliveries == 2
     with pytest.raises(Conflict):
         second.extend(SCOPE, "q", token, 5)
+
+
+def test_a_shorter_retention_applies_to_stored_messages(engine, clock):
+    engine.create(SCOPE, "q", SPEC)
+    engine.send(SCOPE, "q", "old")
+    clock.advance(120)
+    engine.update(SCOPE, "q", QueueSpec(1024, 60, 30))
+    engine.sweep(clock.now())
+    assert engine.counts(SCOPE, "q") == Counts(0, 0, 0)
