@@ -15,6 +15,8 @@ from typing import Any
 
 from botocore.model import Shape
 
+from cloudtwin.protocols.aws.compile import ShapeCompiler
+
 Reader = Callable[[Any], Any]
 Scalars = Mapping[str, Reader]
 
@@ -46,24 +48,16 @@ def _key(k: Any) -> str:
     return k
 
 
-class _Compiler:
+class _Compiler(ShapeCompiler[Reader]):
     def __init__(self, scalars: Scalars, wire_names: bool) -> None:
+        super().__init__()
         self.scalars = scalars
         self.wire_names = wire_names
-        self.building: dict[str, Reader] = {}
 
-    def build(self, shape: Shape) -> Reader:
-        if shape.name in self.building:
-            return self.building[shape.name]
-        if shape.type_name == "structure":
-            return identity if shape.metadata.get("document") else self._structure(shape)
-        if shape.type_name == "list":
-            return self._list(shape)
-        if shape.type_name == "map":
-            return self._map(shape)
+    def scalar(self, shape: Shape) -> Reader:
         return self.scalars.get(shape.type_name, identity)
 
-    def _structure(self, shape: Shape) -> Reader:
+    def structure(self, shape: Shape) -> Reader:
         members: dict[str, tuple[str, Reader]] = {}
         union = bool(shape.metadata.get("union"))
 
@@ -79,13 +73,13 @@ class _Compiler:
                 raise WrongType(v, "Union with exactly one member")
             return out
 
-        self.building[shape.name] = read
+        self.register(shape, read)
         for name, member in shape.members.items():
             wire_name = member.serialization.get("name", name) if self.wire_names else name
             members[wire_name] = (name, self.build(member))
         return read
 
-    def _list(self, shape: Shape) -> Reader:
+    def list(self, shape: Shape) -> Reader:
         item = self.build(shape.member)
 
         def read(v: Any) -> Any:
@@ -95,7 +89,7 @@ class _Compiler:
 
         return read
 
-    def _map(self, shape: Shape) -> Reader:
+    def map(self, shape: Shape) -> Reader:
         value_reader = self.build(shape.value)
 
         def read(v: Any) -> Any:

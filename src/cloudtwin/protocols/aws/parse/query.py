@@ -23,6 +23,7 @@ from typing import Any
 
 from botocore.model import Shape
 
+from cloudtwin.protocols.aws.compile import ShapeCompiler
 from cloudtwin.protocols.aws.parse.text import text_reader
 from cloudtwin.protocols.aws.shapes import WireValueError
 
@@ -48,7 +49,7 @@ def form_tree(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
 
 @cache
 def node_reader(shape: Shape) -> NodeReader:
-    return _build(shape, {})
+    return _Compiler().build(shape)
 
 
 def _container(node: Node, what: str) -> dict[str, Any]:
@@ -68,88 +69,75 @@ def _indexed(node: Node, what: str) -> list[Any]:
         raise WireValueError(f"a {what} index must be a number") from None
 
 
-def _build(shape: Shape, building: dict[str, NodeReader]) -> NodeReader:
-    if shape.name in building:
-        return building[shape.name]
-    kind = shape.type_name
-    if kind == "structure":
-        return _structure(shape, building)
-    if kind == "list":
-        return _list(shape, building)
-    if kind == "map":
-        return _map(shape, building)
-    from_text = text_reader(shape)
+class _Compiler(ShapeCompiler[NodeReader]):
+    def scalar(self, shape: Shape) -> NodeReader:
+        from_text = text_reader(shape)
 
-    def read(node: Node) -> Any:
-        if isinstance(node, dict):
-            raise WireValueError("a value was expected, not a structure")
-        return from_text(node)
+        def read(node: Node) -> Any:
+            if isinstance(node, dict):
+                raise WireValueError("a value was expected, not a structure")
+            return from_text(node)
 
-    return read
+        return read
 
+    def list(self, shape: Shape) -> NodeReader:
+        item = self.build(shape.member)
+        item_name = shape.member.serialization.get("name", "member")
 
-def _list(shape: Shape, building: dict[str, NodeReader]) -> NodeReader:
-    item = _build(shape.member, building)
-    item_name = shape.member.serialization.get("name", "member")
+        def read(node: Node) -> list[Any]:
+            if node == "":
+                return []
+            return [item(e) for e in _indexed(_container(node, "list").get(item_name, ""), "list")]
 
-    def read(node: Node) -> list[Any]:
-        if node == "":
-            return []
-        return [item(e) for e in _indexed(_container(node, "list").get(item_name, ""), "list")]
+        return read
 
-    return read
+    def map(self, shape: Shape) -> NodeReader:
+        entry = self._entry(shape)
 
+        def read(node: Node) -> dict[Any, Any]:
+            if node == "":
+                return {}
+            return dict(entry(e) for e in _indexed(_container(node, "map").get("entry", ""), "map"))
 
-def _map(shape: Shape, building: dict[str, NodeReader]) -> NodeReader:
-    entry = _entry(shape, building)
+        return read
 
-    def read(node: Node) -> dict[Any, Any]:
-        if node == "":
-            return {}
-        return dict(entry(e) for e in _indexed(_container(node, "map").get("entry", ""), "map"))
+    def structure(self, shape: Shape) -> NodeReader:
+        members: list[tuple[str, str, NodeReader]] = []
 
-    return read
+        def read(node: Node) -> dict[str, Any]:
+            tree = _container(node, "structure")
+            return {name: read_member(tree[key]) for name, key, read_member in members if key in tree}
 
+        self.register(shape, read)
+        for name, member in shape.members.items():
+            members.append((name, *self._member(member, member.serialization.get("name", name))))
+        return read
 
-def _structure(shape: Shape, building: dict[str, NodeReader]) -> NodeReader:
-    members: list[tuple[str, str, NodeReader]] = []
+    def _member(self, member: Shape, key: str) -> tuple[str, NodeReader]:
+        """The form key a member is found under, and how to read the subtree at that key."""
+        flattened = member.serialization.get("flattened")
+        if flattened and member.type_name == "list":
+            item = self.build(member.member)
+            return member.member.serialization.get("name", key), lambda node: [item(e) for e in _indexed(node, "list")]
+        if flattened and member.type_name == "map":
+            entry = self._entry(member)
+            return key, lambda node: dict(entry(e) for e in _indexed(node, "map"))
+        return key, self.build(member)
 
-    def read(node: Node) -> dict[str, Any]:
-        tree = _container(node, "structure")
-        return {name: read_member(tree[key]) for name, key, read_member in members if key in tree}
+    def _entry(self, shape: Shape) -> Callable[[Node], tuple[Any, Any]]:
+        key_name = shape.key.serialization.get("name", "key")
+        value_name = shape.value.serialization.get("name", "value")
+        read_key = self.build(shape.key)
+        read_value = self.build(shape.value)
 
-    building[shape.name] = read
-    for name, member in shape.members.items():
-        members.append((name, *_member(member, member.serialization.get("name", name), building)))
-    return read
+        def read(node: Node) -> tuple[Any, Any]:
+            entry = _container(node, "map entry")
+            if key_name not in entry:
+                raise WireValueError("a map entry has no key")
+            value = entry.get(value_name)
+            return read_key(entry[key_name]), None if value is None else read_value(value)
 
-
-def _member(member: Shape, key: str, building: dict[str, NodeReader]) -> tuple[str, NodeReader]:
-    """The form key a member is found under, and how to read the subtree at that key."""
-    flattened = member.serialization.get("flattened")
-    if flattened and member.type_name == "list":
-        item = _build(member.member, building)
-        return member.member.serialization.get("name", key), lambda node: [item(e) for e in _indexed(node, "list")]
-    if flattened and member.type_name == "map":
-        entry = _entry(member, building)
-        return key, lambda node: dict(entry(e) for e in _indexed(node, "map"))
-    return key, _build(member, building)
-
-
-def _entry(shape: Shape, building: dict[str, NodeReader]) -> Callable[[Node], tuple[Any, Any]]:
-    key_name = shape.key.serialization.get("name", "key")
-    value_name = shape.value.serialization.get("name", "value")
-    read_key = _build(shape.key, building)
-    read_value = _build(shape.value, building)
-
-    def read(node: Node) -> tuple[Any, Any]:
-        entry = _container(node, "map entry")
-        if key_name not in entry:
-            raise WireValueError("a map entry has no key")
-        value = entry.get(value_name)
-        return read_key(entry[key_name]), None if value is None else read_value(value)
-
-    return read
+        return read
 
 
 def read_params(shape: Shape | None, pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:

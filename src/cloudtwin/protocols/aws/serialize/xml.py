@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape as _escape
 
 from botocore.model import ServiceModel, Shape
 
+from cloudtwin.protocols.aws.compile import ShapeCompiler
 from cloudtwin.protocols.aws.error_shapes import error_shape
 from cloudtwin.protocols.aws.errors import AwsError
 from cloudtwin.protocols.aws.serialize.text import text_writer
@@ -51,7 +52,7 @@ def namespace_attribute(shape: Shape) -> str:
 @cache
 def element_writer(shape: Shape) -> Emit:
     """Appends ``<tag>value</tag>`` for a value of ``shape``."""
-    return _build(shape, {})
+    return _Compiler().build(shape)
 
 
 def to_xml(shape: Shape, tag: str, value: Any, attributes: str = "") -> bytes:
@@ -78,104 +79,93 @@ def error_fields(service: ServiceModel, error: AwsError) -> str:
     return "".join(out)
 
 
-def _build(shape: Shape, building: dict[str, Emit]) -> Emit:
-    if shape.name in building:
-        return building[shape.name]
-    kind = shape.type_name
-    if kind == "structure":
-        return _structure(shape, building)
-    if kind == "list":
-        return _list(shape, building)
-    if kind == "map":
-        return _map(shape, building)
-    as_text = text_writer(shape)
-
-    def emit(out: Out, tag: str, value: Any) -> None:
-        out.append(f"<{tag}>{escape(as_text(value))}</{tag}>")
-
-    return emit
-
-
-def _structure(shape: Shape, building: dict[str, Emit]) -> Emit:
-    namespace = namespace_attribute(shape)
-    attributes: list[tuple[str, str, Callable[[Any], str]]] = []
-    elements: list[tuple[str, MemberEmit]] = []
-
-    def emit(out: Out, tag: str, value: Any) -> None:
-        attrs = "".join(
-            f' {attr}="{escape(write(value[name]))}"' for name, attr, write in attributes if value.get(name) is not None
-        )
-        out.append(f"<{tag}{namespace}{attrs}>")
-        for name, write_member in elements:
-            member_value = value.get(name)
-            if member_value is not None:
-                write_member(out, member_value)
-        out.append(f"</{tag}>")
-
-    building[shape.name] = emit
-    for name, member in shape.members.items():
-        if "location" in member.serialization:
-            continue
-        if member.serialization.get("xmlAttribute"):
-            attributes.append((name, member.serialization.get("name", name), text_writer(member)))
-        else:
-            elements.append((name, _member(member, member.serialization.get("name", name), building)))
-    return emit
-
-
-def _member(member: Shape, tag: str, building: dict[str, Emit]) -> MemberEmit:
-    """How a structure writes one member: flattened lists and maps repeat, the rest nest."""
-    flattened = member.serialization.get("flattened")
-    if flattened and member.type_name == "list":
-        item_tag = member.member.serialization.get("name", tag)
-        item = _build(member.member, building)
-        return lambda out, value: _each(out, item, item_tag, value)
-    if flattened and member.type_name == "map":
-        entry = _entry(member, building)
-        return lambda out, value: _each(out, entry, tag, list(value.items()))
-    write = _build(member, building)
-    return lambda out, value: write(out, tag, value)
-
-
 def _each(out: Out, emit: Emit, tag: str, values: Any) -> None:
     for value in values:
         emit(out, tag, value)
 
 
-def _list(shape: Shape, building: dict[str, Emit]) -> Emit:
-    item_tag = shape.member.serialization.get("name", "member")
-    item = _build(shape.member, building)
+class _Compiler(ShapeCompiler[Emit]):
+    def scalar(self, shape: Shape) -> Emit:
+        as_text = text_writer(shape)
 
-    def emit(out: Out, tag: str, value: Any) -> None:
-        out.append(f"<{tag}>")
-        _each(out, item, item_tag, value)
-        out.append(f"</{tag}>")
+        def emit(out: Out, tag: str, value: Any) -> None:
+            out.append(f"<{tag}>{escape(as_text(value))}</{tag}>")
 
-    return emit
+        return emit
 
+    def structure(self, shape: Shape) -> Emit:
+        namespace = namespace_attribute(shape)
+        attributes: list[tuple[str, str, Callable[[Any], str]]] = []
+        elements: list[tuple[str, MemberEmit]] = []
 
-def _entry(shape: Shape, building: dict[str, Emit]) -> Emit:
-    """Writes one ``(key, value)`` pair as ``<tag><key>k</key><value>v</value></tag>``."""
-    key_tag = shape.key.serialization.get("name", "key")
-    value_tag = shape.value.serialization.get("name", "value")
-    write_key = _build(shape.key, building)
-    write_value = _build(shape.value, building)
+        def emit(out: Out, tag: str, value: Any) -> None:
+            attrs = "".join(
+                f' {attr}="{escape(write(value[name]))}"'
+                for name, attr, write in attributes
+                if value.get(name) is not None
+            )
+            out.append(f"<{tag}{namespace}{attrs}>")
+            for name, write_member in elements:
+                member_value = value.get(name)
+                if member_value is not None:
+                    write_member(out, member_value)
+            out.append(f"</{tag}>")
 
-    def emit(out: Out, tag: str, pair: tuple[Any, Any]) -> None:
-        out.append(f"<{tag}>")
-        write_key(out, key_tag, pair[0])
-        write_value(out, value_tag, pair[1])
-        out.append(f"</{tag}>")
+        self.register(shape, emit)
+        for name, member in shape.members.items():
+            if "location" in member.serialization:
+                continue
+            if member.serialization.get("xmlAttribute"):
+                attributes.append((name, member.serialization.get("name", name), text_writer(member)))
+            else:
+                elements.append((name, self._member(member, member.serialization.get("name", name))))
+        return emit
 
-    return emit
+    def _member(self, member: Shape, tag: str) -> MemberEmit:
+        """How a structure writes one member: flattened lists and maps repeat, the rest nest."""
+        flattened = member.serialization.get("flattened")
+        if flattened and member.type_name == "list":
+            item_tag = member.member.serialization.get("name", tag)
+            item = self.build(member.member)
+            return lambda out, value: _each(out, item, item_tag, value)
+        if flattened and member.type_name == "map":
+            entry = self._entry(member)
+            return lambda out, value: _each(out, entry, tag, list(value.items()))
+        write = self.build(member)
+        return lambda out, value: write(out, tag, value)
 
+    def list(self, shape: Shape) -> Emit:
+        item_tag = shape.member.serialization.get("name", "member")
+        item = self.build(shape.member)
 
-def _map(shape: Shape, building: dict[str, Emit]) -> Emit:
-    entry = _entry(shape, building)
+        def emit(out: Out, tag: str, value: Any) -> None:
+            out.append(f"<{tag}>")
+            _each(out, item, item_tag, value)
+            out.append(f"</{tag}>")
 
-    def emit(out: Out, tag: str, value: Any) -> None:
-        out.append(f"<{tag}>")
-        _each(out, entry, "entry", list(value.items()))
-        out.append(f"</{tag}>")
+        return emit
 
-    return emit
+    def map(self, shape: Shape) -> Emit:
+        entry = self._entry(shape)
+
+        def emit(out: Out, tag: str, value: Any) -> None:
+            out.append(f"<{tag}>")
+            _each(out, entry, "entry", list(value.items()))
+            out.append(f"</{tag}>")
+
+        return emit
+
+    def _entry(self, shape: Shape) -> Emit:
+        """Writes one ``(key, value)`` pair as ``<tag><key>k</key><value>v</value></tag>``."""
+        key_tag = shape.key.serialization.get("name", "key")
+        value_tag = shape.value.serialization.get("name", "value")
+        write_key = self.build(shape.key)
+        write_value = self.build(shape.value)
+
+        def emit(out: Out, tag: str, pair: tuple[Any, Any]) -> None:
+            out.append(f"<{tag}>")
+            write_key(out, key_tag, pair[0])
+            write_value(out, value_tag, pair[1])
+            out.append(f"</{tag}>")
+
+        return emit
