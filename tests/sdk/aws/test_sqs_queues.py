@@ -151,6 +151,9 @@ def test_redrive_policy_and_dead_letter_sources(sqs, make_queue):
     dlq_arn = attributes(sqs, dlq, "QueueArn")["QueueArn"]
     policy = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "3"})
     sources = [make_queue(RedrivePolicy=policy) for _ in range(3)]
+    same = sqs.create_queue(QueueName=sources[0].rsplit("/", 1)[1], Attributes={"RedrivePolicy": json.dumps(
+        {"maxReceiveCount": 3, "deadLetterTargetArn": dlq_arn})})
+    assert same["QueueUrl"] == sources[0]
     assert json.loads(attributes(sqs, sources[0], "RedrivePolicy")["RedrivePolicy"]) == {
         "deadLetterTargetArn": dlq_arn, "maxReceiveCount": 3}
     assert sorted(sqs.list_dead_letter_source_queues(QueueUrl=dlq)["queueUrls"]) == sorted(sources)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -49,10 +50,21 @@ def _check_tags(tags: dict[str, str]) -> dict[str, str]:
     return tags
 
 
+def _comparable(value: str) -> Any:
+    """A JSON-valued attribute as data (maxReceiveCount 3 and "3" alike), other values as they are."""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return value
+    if isinstance(data, dict) and "maxReceiveCount" in data:
+        data["maxReceiveCount"] = str(data["maxReceiveCount"])
+    return data
+
+
 def _same_as_existing(existing: QueueInfo, values: dict[str, str]) -> None:
     current = A.with_defaults(existing.spec.extra, existing.spec.ordered)
     for name, value in values.items():
-        if current.get(name, "") != value:
+        if _comparable(current.get(name, "")) != _comparable(value):
             raise AwsError("QueueNameExists", "A queue already exists with the same name and a different value "
                            f"for attribute {name}")
 
