@@ -26,7 +26,7 @@ class Exchange:
         self.request = request
         self.out: Iterator[bytes] | None = None
         self.out_length = 0
-        #: A status other than the operation's usual one (206 for a range, 200 for a repeated restore).
+        #: A status other than the operation's usual one (206 for a range, 202 for a restore started).
         self.status: int | None = None
         self._chunked: ChunkedBody | None = None
 

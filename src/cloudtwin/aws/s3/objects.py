@@ -192,8 +192,7 @@ def restore_object(env: S3Env, ctx: RequestContext, p: Params) -> dict[str, Any]
     blob = _find(env, p)
     delays = DEEP_ARCHIVE_DELAY if blob.tier == "DEEP_ARCHIVE" else RESTORE_DELAY
     fresh = env.blobs.restore(ctx.scope, p["Bucket"], p["Key"], p.get("VersionId"), days, delays.get(tier, 5 * 3600))
-    if not fresh:
-        env.io.status = 200
+    env.io.status = 202 if fresh else 200
     return {}
 
 
