@@ -192,3 +192,16 @@ def test_publish_batch_limits(sns: Any, unique_name: str) -> None:
     assert [s["Id"] for s in result["Successful"]] == ["ok"]
     assert result["Failed"] == [{"Id": "bad", "Code": "InvalidParameter", "Message": "Invalid parameter: Subject",
                                  "SenderFault": True}]
+
+
+def test_add_and_remove_permission_edit_the_policy(sns: Any, unique_name: str) -> None:
+    arn = sns.create_topic(Name=unique_name)["TopicArn"]
+    sns.add_permission(TopicArn=arn, Label="wards", AWSAccountId=["111122223333"], ActionName=["Publish"])
+    statements = json.loads(sns.get_topic_attributes(TopicArn=arn)["Attributes"]["Policy"])["Statement"]
+    added = next(s for s in statements if s["Sid"] == "wards")
+    assert added["Action"] == ["SNS:Publish"] and added["Principal"] == {"AWS": ["arn:aws:iam::111122223333:root"]}
+    assert error_of(sns.add_permission, TopicArn=arn, Label="wards", AWSAccountId=["1"], ActionName=["Publish"]) == (
+        "InvalidParameter", "Invalid parameter: Statement already exists")
+    sns.remove_permission(TopicArn=arn, Label="wards")
+    statements = json.loads(sns.get_topic_attributes(TopicArn=arn)["Attributes"]["Policy"])["Statement"]
+    assert [s["Sid"] for s in statements] == ["__default_statement_ID"]

@@ -25,7 +25,7 @@ LIMITATIONS (known differences from AWS):
 """
 
 from cloudtwin.aws._face import Face, Operations
-from cloudtwin.aws.sns import publish, subscriptions, topics
+from cloudtwin.aws.sns import permissions, publish, subscriptions, topics
 from cloudtwin.aws.sns.delivery import Renderer
 from cloudtwin.aws.sns.env import SnsEnv
 from cloudtwin.aws.sns.errors import to_aws
@@ -33,7 +33,8 @@ from cloudtwin.aws.sns.links import answer
 from cloudtwin.aws.sns.signing import Signer
 from cloudtwin.aws.sns.topics import RENDERER
 
-operations = Operations({**topics.operations, **subscriptions.operations, **publish.operations})
+operations = Operations({**topics.operations, **subscriptions.operations, **publish.operations,
+                         **permissions.operations})
 
 FACE = Face("sns", operations, to_aws)
 
