@@ -190,16 +190,6 @@ def describe_time_to_live(env: DynamoEnv, ctx: RequestContext, p: Params) -> dic
     return {"TimeToLiveDescription": {"TimeToLiveStatus": "ENABLED", "AttributeName": spec.ttl_attribute}}
 
 
-@operations.operation("DescribeContinuousBackups")
-def describe_continuous_backups(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
-    spec = env.tables.table_spec(ctx.scope, table_name(p))
-    pitr = "ENABLED" if spec.meta.get("pitr") else "DISABLED"
-    return {"ContinuousBackupsDescription": {
-        "ContinuousBackupsStatus": "ENABLED",
-        "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": pitr},
-    }}
-
-
 @operations.operation("DescribeLimits")
 def describe_limits(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
     return {"AccountMaxReadCapacityUnits": 80000, "AccountMaxWriteCapacityUnits": 80000,

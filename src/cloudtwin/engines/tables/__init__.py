@@ -6,11 +6,12 @@ parsing lives in ``expressions``, value rules in ``values``.
 
 from cloudtwin.engines.tables.engine import TablesEngine, request_digest
 from cloudtwin.engines.tables.model import (
-    ALL, GLOBAL, INCLUDE, KEYS_ONLY, LOCAL, IndexSpec, Item, KeyAttr, Page, TableInfo, TableSpec, WriteAction,
+    ALL, GLOBAL, INCLUDE, KEYS_ONLY, LOCAL, IndexSpec, Item, KeyAttr, Page, Snapshot, TableInfo, TableSpec,
+    WriteAction,
 )
 from cloudtwin.engines.tables.ranges import KeyRange
 
 __all__ = [
-    "ALL", "GLOBAL", "INCLUDE", "KEYS_ONLY", "LOCAL", "IndexSpec", "Item", "KeyAttr", "KeyRange", "Page",
+    "ALL", "GLOBAL", "INCLUDE", "KEYS_ONLY", "LOCAL", "IndexSpec", "Item", "KeyAttr", "KeyRange", "Page", "Snapshot",
     "TableInfo", "TableSpec", "TablesEngine", "WriteAction", "request_digest",
 ]

@@ -40,7 +40,7 @@ def spec_from_record(data: dict[str, Any]) -> TableSpec:
     return TableSpec(
         name=data["name"], hash_key=KeyAttr(**data["hash_key"]), range_key=_key(data["range_key"]),
         indexes=indexes, max_item_bytes=data["max_item_bytes"], ttl_attribute=data["ttl_attribute"],
-        meta=data["meta"],
+        history_seconds=data.get("history_seconds", 24 * 3600.0), meta=data["meta"],
     )
 
 
@@ -75,8 +75,8 @@ class Catalog:
     def by_id(self, tbl: int) -> Table | None:
         return self._by_id.get(tbl)
 
-    def ids(self) -> list[int]:
-        return list(self._by_id)
+    def all(self) -> list[Table]:
+        return list(self._by_id.values())
 
     def names(self, scope: Scope) -> list[str]:
         return sorted(name for (s, name) in self._by_name if s == scope)

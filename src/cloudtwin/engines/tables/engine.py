@@ -27,12 +27,12 @@ from cloudtwin.engines.tables import keys as K
 from cloudtwin.engines.tables.catalog import Catalog, Table
 from cloudtwin.engines.tables.model import IndexSpec, Item, Page, TableInfo, TableSpec, WriteAction
 from cloudtwin.engines.tables.ranges import KeyRange, partition, resume_point, sort_bounds
+from cloudtwin.engines.tables.snapshots import Snapshots
 from cloudtwin.engines.tables.store import SCHEMA, TableStore, decode, encode, key_hash
 from cloudtwin.engines.tables.values import item_size
 from cloudtwin.storage import Storage
 
 PAGE_BYTES = 1024 * 1024
-CHANGE_RETENTION = 24 * 3600.0
 TOKEN_WINDOW = 600.0
 Condition = Any  # an expressions node with .evaluate(item) -> bool
 Update = Any  # an expressions node with .apply(item) -> item
@@ -44,6 +44,7 @@ class TablesEngine:
         self.store = TableStore(self.db)
         self.clock = clock
         self.catalog = Catalog(self.store)
+        self.snapshots = Snapshots(self.db, self.store, self.catalog, clock, self._add_table, self._index_all)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def reset(self) -> None:
@@ -54,8 +55,8 @@ class TablesEngine:
     def sweep(self, now: float) -> None:
         self.expire_items(now)
         with self.db.atomic():
-            for tbl in self.catalog.ids():
-                self.store.trim_changes(tbl, now - CHANGE_RETENTION)
+            for table in self.catalog.all():
+                self.store.trim_changes(table.id, now - table.spec.history_seconds)
             self.store.trim_tokens(now - TOKEN_WINDOW)
 
     # -- tables ---------------------------------------------------------------------------------
@@ -63,8 +64,15 @@ class TablesEngine:
         if self.catalog.find(scope, spec.name) is not None:
             raise AlreadyExists(f"Table already exists: {spec.name}", kind="table", name=spec.name)
         with self.db.atomic():
-            table = self.catalog.add(scope, spec, self.clock.now(), new_uuid(), tags or {})
+            table = self._add_table(scope, spec, tags)
         return self._info(table)
+
+    def _add_table(self, scope: Scope, spec: TableSpec, tags: dict[str, str] | None = None) -> Table:
+        return self.catalog.add(scope, spec, self.clock.now(), new_uuid(), tags or {})
+
+    def _index_all(self, table: Table) -> None:
+        self._backfill(table, table.spec, list(table.spec.indexes))
+        self._refresh_expiry(table)
 
     def describe_table(self, scope: Scope, name: str) -> TableInfo:
         return self._info(self.catalog.get(scope, name))

@@ -54,6 +54,9 @@ class TableSpec:
     max_item_bytes: int = 400 * 1024
     #: Numeric attribute holding the item's expiry time (epoch seconds), or None.
     ttl_attribute: str | None = None
+    #: How long the change log keeps each change, in seconds; also how far back a table can
+    #: be restored to a point in time.
+    history_seconds: float = 24 * 3600.0
     #: Face-owned settings (billing mode, throughput, stream settings, ...), kept, never read.
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -103,3 +106,18 @@ class WriteAction:
     update: Any = None
     #: Return the current item in the failure reason when the condition fails.
     return_item_on_failure: bool = False
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A consistent copy of a table's items and spec, restorable as a new table."""
+
+    id: str
+    table: str
+    label: str
+    created: float
+    item_count: int
+    size_bytes: int
+    spec: TableSpec
+    table_id: str
+    table_created: float

@@ -38,6 +38,12 @@ CREATE TABLE IF NOT EXISTS changes(
     tbl INTEGER NOT NULL, seq INTEGER NOT NULL, at REAL NOT NULL,
     event TEXT NOT NULL, keys BLOB NOT NULL, old BLOB, new BLOB, expired INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY(tbl, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS snapshots(
+    id TEXT PRIMARY KEY, tenant TEXT NOT NULL, location TEXT NOT NULL, record BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS snapshot_items(
+    snap TEXT NOT NULL, h INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL,
+    item BLOB NOT NULL, size INTEGER NOT NULL, expires REAL,
+    PRIMARY KEY(snap, h, pk, sk)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS write_tokens(
     tenant TEXT NOT NULL, token TEXT NOT NULL, digest TEXT NOT NULL, at REAL NOT NULL,
     PRIMARY KEY(tenant, token));
@@ -217,8 +223,42 @@ class TableStore:
     def trim_tokens(self, before: float) -> None:
         self.db.execute("DELETE FROM write_tokens WHERE at < ?", (before,))
 
+    # -- snapshots --------------------------------------------------------------------------------
+    def copy_items_to_snapshot(self, tbl: int, snap: str) -> None:
+        self.db.execute("INSERT INTO snapshot_items(snap, h, pk, sk, item, size, expires) "
+                        "SELECT ?, h, pk, sk, item, size, expires FROM items WHERE tbl=?", (snap, tbl))
+
+    def copy_snapshot_to_items(self, snap: str, tbl: int) -> None:
+        self.db.execute("INSERT INTO items(tbl, h, pk, sk, item, size, expires) "
+                        "SELECT ?, h, pk, sk, item, size, expires FROM snapshot_items WHERE snap=?", (tbl, snap))
+
+    def copy_items(self, source: int, target: int) -> None:
+        self.db.execute("INSERT INTO items(tbl, h, pk, sk, item, size, expires) "
+                        "SELECT ?, h, pk, sk, item, size, expires FROM items WHERE tbl=?", (target, source))
+
+    def save_snapshot(self, snap: str, tenant: str, location: str, record: bytes) -> None:
+        self.db.execute("INSERT INTO snapshots(id, tenant, location, record) VALUES (?,?,?,?)",
+                        (snap, tenant, location, record))
+
+    def snapshot_records(self, tenant: str, location: str) -> list[bytes]:
+        rows = self.db.all("SELECT record FROM snapshots WHERE tenant=? AND location=?", (tenant, location))
+        return [row[0] for row in rows]
+
+    def delete_snapshot(self, snap: str) -> None:
+        self.db.execute("DELETE FROM snapshot_items WHERE snap=?", (snap,))
+        self.db.execute("DELETE FROM snapshots WHERE id=?", (snap,))
+
+    def changes_newest_first(self, tbl: int, after: float) -> Iterator[tuple[bytes, bytes | None]]:
+        """(keys, old image) of a table's changes later than ``after``, newest first."""
+        return iter(self.db.execute("SELECT keys, old FROM changes WHERE tbl=? AND at > ? ORDER BY seq DESC",
+                                    (tbl, after)))
+
+    def earliest_change(self, tbl: int) -> float | None:
+        row = self.db.one("SELECT at FROM changes WHERE tbl=? ORDER BY seq LIMIT 1", (tbl,))
+        return row[0] if row else None
+
     def clear(self) -> None:
-        for table in ("items", "index_entries", "changes", "write_tokens", "tables"):
+        for table in ("items", "index_entries", "changes", "write_tokens", "snapshot_items", "snapshots", "tables"):
             self.db.execute(f"DELETE FROM {table}")
 
 
