@@ -62,7 +62,7 @@ def list_keys(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
 
 @operations.operation("UpdateKeyDescription")
 def update_key_description(env: KmsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
-    env.keys.describe(*key_target(env, ctx, p), p["Description"])
+    env.keys.set_description(*key_target(env, ctx, p), p["Description"])
     return {}
 
 

@@ -26,9 +26,9 @@ from cloudtwin.engines.keys.catalog import KeyCatalog, check_not_pending_deletio
 from cloudtwin.engines.keys.grants import Grants
 from cloudtwin.engines.keys.imports import KeyImports
 from cloudtwin.engines.keys.model import (
-    ALIAS, AUTOMATIC, CUSTOMER, DISABLED, ENABLED, ENCRYPT, GENERATED, IMPORTED, INITIAL, INTERNAL, KEY_STATE,
-    KEY_TYPES, ON_DEMAND, PENDING_DELETION, PENDING_IMPORT, ROTATIONS, UNSUPPORTED, USAGE, Alias, KeyInfo,
-    Material, NewKey,
+    ALIAS, ALIAS_TARGET, AUTOMATIC, CUSTOMER, DISABLED, ENABLED, ENCRYPT, GENERATED, IMPORTED, INITIAL,
+    INTERNAL, KEY_STATE, KEY_TYPES, ON_DEMAND, PENDING_DELETION, PENDING_IMPORT, ROTATIONS, UNSUPPORTED, USAGE,
+    Alias, KeyInfo, Material, NewKey,
 )
 from cloudtwin.engines.keys.store import SCHEMA, KeyStore
 from cloudtwin.engines.keys.usage import KeyCrypto
@@ -71,12 +71,13 @@ class KeysEngine:
         if key_type is None:
             raise Invalid(f"No key type {new.type!r}; the types are {', '.join(KEY_TYPES)}", kind=USAGE)
         if new.usage not in key_type.usages:
-            raise Invalid(f"KeyUsage {new.usage} is not compatible with KeySpec {new.type}", kind=USAGE)
+            raise Invalid(f"A {new.type} key cannot be made to {new.usage}", kind=USAGE)
         now = self.clock.now()
         key = KeyInfo(new_uuid(), scope, key_type, new.usage, PENDING_IMPORT if new.imported else ENABLED,
                       new.manager, new.description, now, 0, "", rotation_days=new.rotation_days,
                       next_rotation=now + new.rotation_days * DAY if new.rotation_days else None,
-                      policies=dict(new.policies), tags=dict(new.tags), origin=IMPORTED if new.imported else GENERATED)
+                      policies=dict(new.policies), tags=dict(new.tags),
+                      origin=IMPORTED if new.imported else GENERATED)
         with self.db.atomic():
             self.store.insert_key(key)
             if not new.imported:
@@ -99,13 +100,12 @@ class KeysEngine:
         key = self.catalog.find(scope, alias)
         if key is not None:
             return key
-        key = self.create_key(scope, new)
-        now = self.clock.now()
         with self.db.atomic():
-            self.store.put_alias(scope, Alias(alias, key.key_id, now, now))
+            key = self.create_key(scope, new)
+            self.store.put_alias(scope, Alias(alias, key.key_id, key.created, key.created))
         return key
 
-    def describe(self, scope: Scope, ref: str, description: str) -> KeyInfo:
+    def set_description(self, scope: Scope, ref: str, description: str) -> KeyInfo:
         key = self._changeable(scope, ref)
         return self._save(replace(key, description=description))
 
@@ -194,7 +194,7 @@ class KeysEngine:
         old = self.store.key(alias.key_id)
         if old is not None and (old.usage, old.type.family == "aes") != (key.usage, key.type.family == "aes"):
             raise Invalid(f"{key.key_id} is not the same type and usage as the alias's current key",
-                          kind=USAGE, name=key.key_id)
+                          kind=ALIAS_TARGET, name=key.key_id)
         updated = replace(alias, key_id=key.key_id, updated=self.clock.now())
         with self.db.atomic():
             self.store.put_alias(scope, updated)

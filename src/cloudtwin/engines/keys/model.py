@@ -32,6 +32,7 @@ INITIAL, AUTOMATIC, ON_DEMAND = "initial", "automatic", "on_demand"
 # -- the ``kind`` of the neutral errors this engine raises (EngineError.kind) -------------------
 KEY = "key"                          # NotFound: no such key in the scope
 ALIAS = "alias"                      # NotFound / AlreadyExists
+ALIAS_TARGET = "alias-target"        # Invalid: an alias moved to a key of another type or usage
 GRANT = "grant"                      # NotFound
 GRANT_TOKEN = "grant-token"          # Invalid: not a grant token of ours
 POLICY = "policy"                    # NotFound: no policy of that name
