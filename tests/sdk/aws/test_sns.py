@@ -161,9 +161,12 @@ def test_subscribe_errors(sns: Any, unique_name: str) -> None:
      "Invalid parameter: Message Structure - No default entry in JSON message body"),
     ({"Message": "not json", "MessageStructure": "json"}, "InvalidParameter",
      "Invalid parameter: Message Structure - JSON message body failed to parse"),
-    ({"Message": "x", "MessageGroupId": "g"}, "InvalidParameter",
-     "Invalid parameter: MessageGroupId Reason: The request includes MessageGroupId parameter that is not valid "
-     "for this topic type"),
+    ({"Message": "x", "MessageDeduplicationId": "d"}, "InvalidParameter",
+     "Invalid parameter: MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter "
+     "that is not valid for this topic type"),
+    ({"Message": "x", "MessageGroupId": "g" * 129}, "InvalidParameter",
+     "Invalid parameter: MessageGroupId Reason: MessageGroupId can only include alphanumeric and punctuation "
+     "characters. 1 to 128 in length."),
     ({"Message": "x", "MessageAttributes": {"n": {"DataType": "Number", "StringValue": "abc"}}},
      "ParameterValueInvalid", "Could not cast message attribute 'n' value to number."),
     ({"Message": "x", "MessageAttributes": {"n": {"DataType": "Decimal", "StringValue": "1"}}},

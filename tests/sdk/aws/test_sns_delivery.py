@@ -31,10 +31,11 @@ def sqs(aws: Any) -> Any:
 
 @pytest.fixture
 def make_queue(sqs: Any, unique_name: str) -> Callable[..., tuple[str, str]]:
-    """make_queue("suffix", fifo=False) -> (queue URL, queue ARN)."""
-    def make(suffix: str, fifo: bool = False) -> tuple[str, str]:
+    """make_queue("suffix", fifo=False, **attributes) -> (queue URL, queue ARN)."""
+    def make(suffix: str, fifo: bool = False, **attributes: str) -> tuple[str, str]:
         name = f"{unique_name[-50:]}-{suffix}" + (".fifo" if fifo else "")
-        attributes = {"FifoQueue": "true"} if fifo else {}
+        if fifo:
+            attributes["FifoQueue"] = "true"
         url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         return url, arn
@@ -321,3 +322,23 @@ def test_subscriptions_page_by_100(sns: Any, unique_name: str) -> None:
     assert len(first["Subscriptions"]) == 100 and len(second["Subscriptions"]) == 3 and "NextToken" not in second
     endpoints = {s["Endpoint"] for s in first["Subscriptions"] + second["Subscriptions"]}
     assert len(endpoints) == 103
+
+
+def test_standard_topic_takes_a_message_group(sns: Any, sqs: Any, make_queue: Callable[..., tuple[str, str]],
+                                              unique_name: str) -> None:
+    topic = sns.create_topic(Name=unique_name)["TopicArn"]
+    url, arn = make_queue("fair")
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    sns.publish(TopicArn=topic, Message="tenant message", MessageGroupId="tenant-1")
+    assert [notification(m)["Message"] for m in drain(sqs, url)] == ["tenant message"]
+
+
+def test_fifo_dedup_scope_per_message_group(sns: Any, sqs: Any, make_queue: Callable[..., tuple[str, str]],
+                                            unique_name: str) -> None:
+    topic = sns.create_topic(Name=f"{unique_name}.fifo", Attributes={
+        "FifoTopic": "true", "FifoThroughputScope": "MessageGroup"})["TopicArn"]
+    url, arn = make_queue("per-group", fifo=True, DeduplicationScope="messageGroup")
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    for group in ("g1", "g2", "g1"):
+        sns.publish(TopicArn=topic, Message=f"to {group}", MessageGroupId=group, MessageDeduplicationId="same")
+    assert sorted(m["Body"] for m in drain(sqs, url)) == ["to g1", "to g2"]

@@ -79,6 +79,11 @@ def set_topic_attribute(spec: TopicSpec, name: str, value: str) -> TopicSpec:
                                     "set for FIFO topics")
         attributes[name] = str(dedup).lower()
         return replace(spec, content_dedup=dedup, attributes=attributes)
+    if name == "FifoThroughputScope":
+        if not spec.ordered or value not in ("Topic", "MessageGroup"):
+            raise invalid_parameter("FifoThroughputScope Reason: FifoThroughputScope can only be set for FIFO "
+                                    "topics, to Topic or MessageGroup")
+        return replace(spec, dedup_per_group=value == "MessageGroup", attributes=attributes)
     if name == "SignatureVersion" and value not in ("1", "2"):
         raise invalid_parameter("Attributes Reason: SignatureVersion: Invalid value")
     if name == "DeliveryPolicy" and value:

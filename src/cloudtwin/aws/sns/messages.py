@@ -115,16 +115,21 @@ def build_message(topic: Topic, p: dict[str, Any], context: dict[str, Any]) -> M
     return Message(body, stored, document, group, dedup_id, context)
 
 
+_ID = re.compile(r"^[A-Za-z0-9!-/:-@\[-`{-~]{1,128}$")
+
+
 def _fifo_fields(topic: Topic, p: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(group, dedup id). Standard topics take a group too (forwarded for SQS fair queues)."""
     group, dedup_id = p.get("MessageGroupId"), p.get("MessageDeduplicationId")
+    for name, value in (("MessageGroupId", group), ("MessageDeduplicationId", dedup_id)):
+        if value is not None and not _ID.match(value):
+            raise invalid_parameter(f"{name} Reason: {name} can only include alphanumeric and punctuation "
+                                    f"characters. 1 to 128 in length.")
     if not topic.spec.ordered:
         if dedup_id is not None:
             raise invalid_parameter("MessageDeduplicationId Reason: The request includes MessageDeduplicationId "
                                     "parameter that is not valid for this topic type")
-        if group is not None:
-            raise invalid_parameter("MessageGroupId Reason: The request includes MessageGroupId parameter that "
-                                    "is not valid for this topic type")
-        return None, None
+        return group, None
     if not group:
         raise invalid_parameter("The MessageGroupId parameter is required for FIFO topics")
     if not dedup_id and not topic.spec.content_dedup:

@@ -171,14 +171,15 @@ class TopicsEngine:
         now = self.clock.now()
         with self.db.atomic():
             dedup_id = self._dedup_id(spec, message)
-            if dedup_id is not None:
-                seen = self.store.find_duplicate(entry.id, dedup_id, now)
+            window_key = f"{message.group}\x00{dedup_id}" if spec.dedup_per_group else dedup_id
+            if window_key is not None:
+                seen = self.store.find_duplicate(entry.id, window_key, now)
                 if seen is not None:
                     return Published(seen[0], seen[1], duplicate=True)
             message_id = new_uuid()
             sequence = self.store.next_sequence(entry.id) if spec.ordered else None
-            if dedup_id is not None:
-                self.store.remember(entry.id, dedup_id, message_id, sequence, now + spec.dedup_window)
+            if window_key is not None:
+                self.store.remember(entry.id, window_key, message_id, sequence, now + spec.dedup_window)
             envelope = Envelope(message.body, message_id, spec.name, message.attributes, message.group,
                                 dedup_id, sequence, now, context=message.context)
             delivered = self._fan_out(entry, message, envelope)

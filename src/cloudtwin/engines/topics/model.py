@@ -23,6 +23,8 @@ class TopicSpec:
     name: str
     ordered: bool = False
     content_dedup: bool = False
+    #: Deduplication ids are unique per message group, not per topic.
+    dedup_per_group: bool = False
     dedup_window: float = 300.0
     #: Which renderer the wiring applies to this topic's deliveries.
     renderer: str = ""

@@ -202,3 +202,12 @@ def test_subscribe_twice_returns_the_same_subscription(engine: TopicsEngine) -> 
 def test_retry_policy_phases() -> None:
     policy = RetryPolicy(retries=6, immediate=1, pre_backoff=1, post_backoff=1, min_delay=2, max_delay=10)
     assert [policy.delay(n) for n in range(1, 7)] == [0.0, 2, 2, 6, 10, 10]
+
+
+def test_dedup_per_group(engine: TopicsEngine, dispatch: Recorder) -> None:
+    engine.create_topic(SCOPE, TopicSpec("t.fifo", ordered=True, dedup_per_group=True))
+    engine.subscribe(SCOPE, "t.fifo", SubscriptionSpec(queue("q.fifo")))
+    engine.publish(SCOPE, "t.fifo", Message("a", group="g1", dedup_id="same"))
+    assert not engine.publish(SCOPE, "t.fifo", Message("b", group="g2", dedup_id="same")).duplicate
+    assert engine.publish(SCOPE, "t.fifo", Message("c", group="g1", dedup_id="same")).duplicate
+    assert [e.dedup_id for e in dispatch.to("q.fifo")] == ["same", "same"]
