@@ -94,6 +94,10 @@ def test_aliases_name_keys_in_every_form(kms: Any, unique_name: str) -> None:
     assert error_code(duplicate) == "AlreadyExistsException"
     kms.update_alias(AliasName=alias, TargetKeyId=other["KeyId"])
     assert kms.describe_key(KeyId=alias)["KeyMetadata"]["KeyId"] == other["KeyId"]
+    signer = new_key(kms, KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")
+    with pytest.raises(ClientError) as other_type:
+        kms.update_alias(AliasName=alias, TargetKeyId=signer["KeyId"])
+    assert error_code(other_type) == "ValidationException"
     kms.delete_alias(AliasName=alias)
     with pytest.raises(ClientError) as gone:
         kms.describe_key(KeyId=alias)
