@@ -3,6 +3,7 @@
 Models AWS KMS grants ("Grants in AWS KMS": CreateGrant, ListGrants, RetireGrant, RevokeGrant,
 ListRetirableGrants). A grant is stored with its operations and constraints and listed back;
 creating a grant with the name and parameters of an existing one returns that grant again.
+Grants may be made on disabled keys and keys waiting for material, not on keys pending deletion.
 Grants are recorded, not enforced (no authorization is enforced yet).
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 from cloudtwin.clock import Clock
 from cloudtwin.engines._kernel.errors import Invalid, NotFound
 from cloudtwin.engines._kernel.scope import Scope
-from cloudtwin.engines.keys.catalog import KeyCatalog, check_state
+from cloudtwin.engines.keys.catalog import KeyCatalog, check_not_pending_deletion
 from cloudtwin.engines.keys.model import GRANT, GRANT_TOKEN, Grant
 from cloudtwin.storage import Database
 
@@ -32,7 +33,7 @@ class Grants:
     def create(self, scope: Scope, ref: str, grantee: str, operations: list[str], *, retiring: str = "",
                constraints: dict[str, Any] | None = None, name: str = "") -> Grant:
         key = self.catalog.get(scope, ref)
-        check_state(key)
+        check_not_pending_deletion(key)
         same = [g for g in self.store.grants(key.key_id) if name and g.name == name]
         wanted = (grantee, retiring, tuple(operations), constraints or {})
         for grant in same:
