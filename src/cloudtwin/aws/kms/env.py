@@ -10,7 +10,7 @@ from cloudtwin.aws._arns import arn, kms_key_ref
 from cloudtwin.aws.kms.names import AWS_ALIAS_PREFIX, DEFAULT_ROTATION_DAYS, default_policy
 from cloudtwin.engines._kernel.context import RequestContext
 from cloudtwin.engines._kernel.scope import Scope
-from cloudtwin.engines.keys import ENCRYPT, PROVIDER, KeysEngine, NewKey
+from cloudtwin.engines.keys import AES_256, ENCRYPT, PROVIDER, KeysEngine, NewKey
 from cloudtwin.protocols.aws.errors import AwsError
 
 Target = tuple[Scope, str]
@@ -41,7 +41,7 @@ def target(env: KmsEnv, ctx: RequestContext, value: str) -> Target:
     if ref.startswith(AWS_ALIAS_PREFIX):
         service = ref[len(AWS_ALIAS_PREFIX):]
         env.keys.provider_key(scope, ref, NewKey(
-            "aes-256", ENCRYPT, f"Default key that protects my {service} data when no other key is defined",
+            AES_256, ENCRYPT, f"Default key that protects my {service} data when no other key is defined",
             {"default": default_policy(scope.tenant)}, manager=PROVIDER, rotation_days=DEFAULT_ROTATION_DAYS))
     return scope, ref
 
