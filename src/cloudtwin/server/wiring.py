@@ -63,7 +63,8 @@ class LocalDispatch:
             return self._to_queue(target, render.for_queue(envelope))
         if target.kind == HTTP:
             return self._to_http(target.name, render.for_http(envelope), on_done)
-        return DeliveryResult(ok=False, retryable=False, detail=f"cloudtwin cannot deliver to {target.kind} targets yet")
+        return DeliveryResult(ok=False, retryable=False,
+                              detail=f"cloudtwin cannot deliver to {target.kind} targets yet")
 
     def _to_queue(self, target: Target, message: Any) -> DeliveryResult:
         queue = self.queues.find(target.scope, target.name)
@@ -118,6 +119,8 @@ def build_services(storage: Storage, clock: Clock, settings: Settings) -> dict[s
     topics = TopicsEngine(storage, clock, dispatch)
     signer = sns.Signer(clock.now)
     blobs = BlobsEngine(storage, clock, keys=s3.KmsKeys(keys), tier_order=s3.TIERS, archive_tiers=s3.ARCHIVE_TIERS)
+    blobs.on_event = s3.Notifier(blobs, dispatch, topics)
+    dispatch.renderers[s3.RENDERER] = s3.Renderer()
     dispatch.queues = queues
     dispatch.renderers[sns.RENDERER] = sns.Renderer(signer)
     return {

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import base64
 import json
+import ssl
 import threading
 import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import NameOID
 
 from tests.conftest import ServerProcess, free_port
 
@@ -64,9 +68,9 @@ def notification(message: dict[str, Any]) -> dict[str, Any]:
 
 
 class Endpoint:
-    """A subscriber's HTTP server in the test process: records every POST, answers ``status``."""
+    """A subscriber's HTTP(S) server in the test process: records every POST, answers ``status``."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls_dir: Path | None = None) -> None:
         self.requests: list[tuple[dict[str, str], bytes]] = []
         self.status = 200
         #: When set to an Event, each POST waits for it before answering (a hung endpoint).
@@ -90,7 +94,13 @@ class Endpoint:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        scheme = "http"
+        if tls_dir is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self_signed(tls_dir))
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self.server.server_port}/hook"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def wait_for(self, count: int) -> list[tuple[dict[str, str], bytes]]:
@@ -101,6 +111,21 @@ class Endpoint:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def self_signed(folder: Path) -> tuple[str, str]:
+    """(certificate file, key file) of a fresh self-signed certificate for 127.0.0.1."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=1)).sign(key, hashes.SHA256()))
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
 
 
 @pytest.fixture
@@ -342,3 +367,31 @@ def test_fifo_dedup_scope_per_message_group(sns: Any, sqs: Any, make_queue: Call
     for group in ("g1", "g2", "g1"):
         sns.publish(TopicArn=topic, Message=f"to {group}", MessageGroupId=group, MessageDeduplicationId="same")
     assert sorted(m["Body"] for m in drain(sqs, url)) == ["to g1", "to g2"]
+
+
+def test_https_endpoint_with_a_self_signed_certificate(sns: Any, tmp_path: Path, unique_name: str) -> None:
+    endpoint = Endpoint(tls_dir=tmp_path)
+    try:
+        topic = sns.create_topic(Name=unique_name)["TopicArn"]
+        sns.subscribe(TopicArn=topic, Protocol="https", Endpoint=endpoint.url)
+        token = json.loads(endpoint.wait_for(1)[0][1])["Token"]
+        sns.confirm_subscription(TopicArn=topic, Token=token)
+        sns.publish(TopicArn=topic, Message="over tls")
+        assert json.loads(endpoint.wait_for(2)[1][1])["Message"] == "over tls"
+    finally:
+        endpoint.close()
+
+
+def test_lambda_and_email_subscriptions_are_recorded(sns: Any, sqs: Any, make_queue: Callable[..., tuple[str, str]],
+                                                     unique_name: str) -> None:
+    topic = sns.create_topic(Name=unique_name)["TopicArn"]
+    dlq_url, dlq_arn = make_queue("dlq")
+    function = f"arn:aws:lambda:us-east-1:000000000000:function:{unique_name}"
+    sub = sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=function,
+                        Attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn})})
+    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="ward@example.com")
+    subs = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    listed = {s["Protocol"]: s["SubscriptionArn"] for s in subs}
+    assert listed == {"lambda": sub["SubscriptionArn"], "email": "PendingConfirmation"}
+    sns.publish(TopicArn=topic, Message="no functions yet")
+    assert [notification(m)["Message"] for m in drain(sqs, dlq_url)] == ["no functions yet"]

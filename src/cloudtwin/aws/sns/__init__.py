@@ -16,6 +16,8 @@ LIMITATIONS (known differences from AWS):
   wins); throttlePolicy is not applied. Any non-2xx answer or connection failure of an HTTP
   endpoint counts as a failed attempt. Confirmation requests that fail are retried on the same
   policy and then dropped.
+- MessageGroupId on a standard topic is validated and accepted but not passed on to standard
+  queues (SQS fair queues are not modelled).
 - Notifications are signed with a 1024-bit RSA key (AWS uses 2048): signing is most of the
   cost of a publish, and verification works the same.
 - Policies (Policy, DataProtectionPolicy, KMS keys, feedback roles, TracingConfig, ArchivePolicy)

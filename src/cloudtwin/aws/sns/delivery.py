@@ -101,7 +101,8 @@ class Renderer:
         if self._last_document[0] != key:
             self._last_document = (key, self._signed(envelope, self._notification(envelope, text)))
         doc = dict(self._last_document[1])
-        doc["UnsubscribeURL"] = unsubscribe_url(context["endpoint"], f"{context['topic_arn']}:{context['subscription']}")
+        subscription = f"{context['topic_arn']}:{context['subscription']}"
+        doc["UnsubscribeURL"] = unsubscribe_url(context["endpoint"], subscription)
         if envelope.attributes:
             doc["MessageAttributes"] = {n: _json_attribute(v) for n, v in envelope.attributes.items()}
         return doc
