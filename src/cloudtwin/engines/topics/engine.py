@@ -103,10 +103,16 @@ class TopicsEngine:
     # -- subscriptions --------------------------------------------------------------------------
     def subscribe(self, scope: Scope, topic: str, spec: SubscriptionSpec,
                   limits: PatternLimits = PatternLimits(), context: dict[str, Any] | None = None) -> Subscription:
-        """A new subscription, or the existing one for the same target (the face compares specs)."""
+        """A new subscription, or the existing one for the same target (the face compares specs).
+
+        Subscribing again to a target that has not confirmed sends it its token again.
+        """
         entry = self.catalog.get(scope, topic)
         for existing in entry.subscriptions.values():
             if existing.spec.target == spec.target:
+                token = None if existing.confirmed else self.store.subscription_token(existing.id)
+                if token is not None:
+                    self._ask_confirmation(entry, existing, token, context or {})
                 return existing
         sub = Subscription(new_uuid(), scope, topic, spec, not spec.confirm, self.clock.now(),
                            compile_filter(spec, limits))

@@ -211,3 +211,12 @@ def test_dedup_per_group(engine: TopicsEngine, dispatch: Recorder) -> None:
     assert not engine.publish(SCOPE, "t.fifo", Message("b", group="g2", dedup_id="same")).duplicate
     assert engine.publish(SCOPE, "t.fifo", Message("c", group="g1", dedup_id="same")).duplicate
     assert [e.dedup_id for e in dispatch.to("q.fifo")] == ["same", "same"]
+
+
+def test_subscribing_again_resends_the_token(engine: TopicsEngine, dispatch: Recorder) -> None:
+    engine.create_topic(SCOPE, TopicSpec("t"))
+    hook = SubscriptionSpec(Target("http", SCOPE, "http://127.0.0.1:9/"), confirm=True)
+    engine.subscribe(SCOPE, "t", hook)
+    engine.subscribe(SCOPE, "t", hook)
+    tokens = [e.context["token"] for _, e in dispatch.sent if e.purpose == "confirmation"]
+    assert len(tokens) == 2 and tokens[0] == tokens[1]
