@@ -1,6 +1,10 @@
 """The SQS face, on the queue engine, in both wire protocols (JSON and query/XML).
 
 LIMITATIONS (known differences from AWS):
+- The query protocol reads and writes the member names of botocore's JSON-era SQS model
+  (``Attributes.entry.1.key``, ``<Messages>``), not the legacy query API's own names
+  (``Attribute.1.Name``, ``MessageAttribute.1.*``, ``<Message>``) that SDKs from before 2023 use;
+  the JSON protocol (current SDKs and the AWS CLI) is complete.
 - Queue URLs are ``http://<host the client used>/<account>/<name>``; the region of a queue is
   the region the request is signed for, whatever host the URL names.
 - Policies (Policy, also as AddPermission/RemovePermission edit it) and KMS settings are stored
