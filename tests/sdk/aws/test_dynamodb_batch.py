@@ -78,7 +78,7 @@ def test_transaction_idempotency_token(ddb: Any, make_table: Any) -> None:
     request = {"TransactItems": [{"Update": {"TableName": name, "Key": {"pk": {"S": "c"}},
                                              "UpdateExpression": "ADD n :one",
                                              "ExpressionAttributeValues": {":one": {"N": "1"}}}}],
-               "ClientRequestToken": "token-1"}
+               "ClientRequestToken": name[-36:]}
     ddb.transact_write_items(**request)
     ddb.transact_write_items(**request)
     assert ddb.get_item(TableName=name, Key={"pk": {"S": "c"}})["Item"]["n"] == {"N": "1"}

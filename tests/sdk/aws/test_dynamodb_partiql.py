@@ -265,9 +265,9 @@ def test_transaction_rules_and_idempotency(ddb: Any, songs: str) -> None:
         "Select statements within ExecuteTransaction must specify the primary key in the where clause.")
     assert error(bump, bump)["Message"] == "Transaction request cannot include multiple operations on one item"
     bump = bump.replace("plays + 1", "1")
-    transact(bump, ClientRequestToken="token-1")
-    transact(bump, ClientRequestToken="token-1")
-    mismatch = error(bump.replace("= 1 WHERE", "= 2 WHERE"), ClientRequestToken="token-1")
+    transact(bump, ClientRequestToken=songs[-36:])
+    transact(bump, ClientRequestToken=songs[-36:])
+    mismatch = error(bump.replace("= 1 WHERE", "= 2 WHERE"), ClientRequestToken=songs[-36:])
     assert mismatch["Code"] == "IdempotentParameterMismatchException"
 
 
