@@ -14,8 +14,9 @@ LIMITATIONS (known differences from AWS):
 - Lifecycle runs on each day boundary of the server clock (and at once after a rule changes),
   where AWS runs it once a day; restores are ready after the upper end of the documented
   retrieval time (Expedited 5 min, Standard 5 h, Bulk 12 h; Deep Archive 12 h / 48 h).
-- Event notifications carry AWS's event JSON to SQS queues; SNS, Lambda and EventBridge
-  targets are recorded but not delivered yet (see notifications.py).
+- Event notifications carry AWS's event JSON to SQS queues and SNS topics; Lambda and
+  EventBridge destinations are stored but not delivered, destinations are not validated when
+  the configuration is put, and no s3:TestEvent is sent. ObjectRestore events are not sent.
 - Website hosting endpoints are not served (the website configuration is stored).
 """
 
@@ -25,6 +26,7 @@ from cloudtwin.aws.s3.encryption import KmsKeys
 from cloudtwin.aws.s3.env import S3Env
 from cloudtwin.aws.s3.errors import to_aws
 from cloudtwin.aws.s3.face import S3Face
+from cloudtwin.aws.s3.notifications import RENDERER, Notifier, Renderer
 
 operations = Operations({
     **buckets.operations, **objects.operations, **listing.operations, **multipart.operations, **lock.operations,
@@ -37,4 +39,4 @@ FACE = S3Face("s3", operations, to_aws)
 TIERS = ("STANDARD", "INTELLIGENT_TIERING", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
 ARCHIVE_TIERS = ("GLACIER", "DEEP_ARCHIVE")
 
-__all__ = ["ARCHIVE_TIERS", "FACE", "KmsKeys", "S3Env", "TIERS"]
+__all__ = ["ARCHIVE_TIERS", "FACE", "RENDERER", "KmsKeys", "Notifier", "Renderer", "S3Env", "TIERS"]
