@@ -221,3 +221,27 @@ def test_ecdh_key_agreement(kms: Any) -> None:
     with pytest.raises(ClientError) as usage:
         kms.sign(KeyId=ours, Message=b"m", SigningAlgorithm="ECDSA_SHA_384")
     assert error_code(usage) == "InvalidKeyUsageException"
+
+
+def test_bad_input_gets_kms_errors_never_a_500(kms: Any) -> None:
+    ecc = new_key(kms, KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")
+    rsa_encrypt = new_key(kms, KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")
+    agree = new_key(kms, KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT")
+    cases = [
+        (lambda: kms.verify(KeyId=ecc, Message=b"m", Signature=b"x", SigningAlgorithm="ECDSA_SHA_256"),
+         "KMSInvalidSignatureException"),
+        (lambda: kms.decrypt(KeyId=rsa_encrypt, CiphertextBlob=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_1"),
+         "InvalidCiphertextException"),
+        (lambda: kms.encrypt(KeyId=rsa_encrypt, Plaintext=b"x" * 300, EncryptionAlgorithm="RSAES_OAEP_SHA_256"),
+         "ValidationException"),
+        (lambda: kms.derive_shared_secret(KeyId=agree, KeyAgreementAlgorithm="ECDH", PublicKey=b"junk"),
+         "ValidationException"),
+        (lambda: kms.list_keys(Marker="MQ"), "InvalidMarkerException"),
+        (lambda: kms.retire_grant(GrantToken="not-a-token"), "InvalidGrantTokenException"),
+        (lambda: kms.re_encrypt(CiphertextBlob=b"x" * 60, DestinationKeyId=ecc), "InvalidKeyUsageException"),
+        (lambda: kms.describe_key(KeyId="arn:aws:kms:"), "NotFoundException"),
+    ]
+    for call, expected in cases:
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert (error_code(excinfo), excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"]) == (expected, 400)

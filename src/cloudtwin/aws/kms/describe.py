@@ -9,6 +9,7 @@ from cloudtwin.aws.kms.names import SPEC_NAMES, STATES, USAGE_NAMES, algorithms
 from cloudtwin.engines._kernel.paging import decode_token, encode_token
 from cloudtwin.engines._kernel.scope import Scope
 from cloudtwin.engines.keys import CUSTOMER, IMPORTED, PENDING_DELETION, Alias, Grant, KeyInfo, Material
+from cloudtwin.protocols.aws.errors import AwsError
 
 T = TypeVar("T")
 ROTATION_TYPES = {"automatic": "AUTOMATIC", "on_demand": "ON_DEMAND"}
@@ -65,7 +66,9 @@ def rotation_entry(key: KeyInfo, material: Material) -> dict[str, Any]:
 
 def page(items: list[T], p: dict[str, Any], default_limit: int = 100) -> tuple[list[T], dict[str, Any]]:
     """One page of ``items`` after the request's Marker, and the Truncated/NextMarker members."""
-    start = int(decode_token(p["Marker"], "marker")) if "Marker" in p else 0
+    start = decode_token(p["Marker"], "marker") if "Marker" in p else 0
+    if type(start) is not int or start < 0:
+        raise AwsError("InvalidMarkerException", "The marker is not valid.")
     limit = p.get("Limit", default_limit)
     chunk = items[start:start + limit]
     more = start + limit < len(items)
