@@ -121,8 +121,6 @@ def build_services(storage: Storage, clock: Clock, settings: Settings) -> dict[s
     blobs = BlobsEngine(storage, clock, keys=s3.KmsKeys(keys), tier_order=s3.TIERS, archive_tiers=s3.ARCHIVE_TIERS)
     blobs.on_event = s3.Notifier(blobs, dispatch, topics)
     dispatch.renderers[s3.RENDERER] = s3.Renderer()
-    blobs.on_event = s3.Notifier(blobs, dispatch, topics)
-    dispatch.renderers[s3.RENDERER] = s3.Renderer()
     dispatch.queues = queues
     dispatch.renderers[sns.RENDERER] = sns.Renderer(signer)
     return {
