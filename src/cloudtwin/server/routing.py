@@ -42,11 +42,31 @@ def _pick_protocol(face: Face, request: HttpRequest) -> str:
     return names[0]
 
 
+def _action(request: HttpRequest) -> str | None:
+    """The query protocol's ``Action``, from the query string or a form body."""
+    for key, value in request.query_list + request.form_list:
+        if key == "Action":
+            return value
+    return None
+
+
+def _unique_actions(faces: list[Face]) -> dict[str, Face]:
+    """Operation name -> the one query-speaking face that has it (unsigned requests, e.g. STS's
+    AssumeRoleWithWebIdentity); a name several such faces share routes nowhere by itself."""
+    owners: dict[str, list[Face]] = {}
+    for face in faces:
+        if "query" in face.protocol_names:
+            for name in face.model.operation_names:
+                owners.setdefault(name, []).append(face)
+    return {name: found[0] for name, found in owners.items() if len(found) == 1}
+
+
 class Router:
     def __init__(self, faces: Iterable[Face]) -> None:
         self.faces = list(faces)
         self._by_signing_name: dict[str, Face] = {}
         self._by_target: dict[str, Face] = {}
+        self._by_action = _unique_actions(self.faces)
         self._path_face: Face | None = None
         for face in self.faces:
             for name in _signing_names(face):
@@ -64,6 +84,8 @@ class Router:
             target = request.headers.get("x-amz-target")
             if target:
                 face = self._by_target.get(target.rpartition(".")[0])
+        if face is None:
+            face = self._by_action.get(_action(request) or "")
         if face is None:
             face = self._path_face
         if face is None:

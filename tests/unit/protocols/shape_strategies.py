@@ -57,8 +57,9 @@ def _number(shape: Shape) -> st.SearchStrategy[Any]:
     if shape.type_name in ("integer", "long"):
         bound = 2**31 - 1 if shape.type_name == "integer" else 2**53
         return st.integers(int(meta.get("min", -bound)), int(meta.get("max", bound)))
-    width = 32 if shape.type_name == "float" else 64
-    return st.floats(meta.get("min"), meta.get("max"), allow_nan=False, allow_infinity=False, width=width)
+    if shape.type_name == "float":
+        return st.floats(meta.get("min"), meta.get("max"), allow_nan=False, allow_infinity=False, width=32)
+    return st.floats(meta.get("min"), meta.get("max"), allow_nan=False, allow_infinity=False)
 
 
 def values(shape: Shape, place: Place = Place.BODY, depth: int = 0) -> st.SearchStrategy[Any]:

@@ -49,7 +49,7 @@ def test_result_reads_back_in_botocore(service: str, protocol: str, operation: s
 
 
 def _error_cases() -> list[tuple[str, str, str]]:
-    cases = []
+    cases: list[tuple[str, str, str]] = []
     for service, protocol in CASES:
         model = service_model(service)
         cases.extend((service, protocol, shape.name) for shape in model.error_shapes)

@@ -60,10 +60,11 @@ def format_timestamp(value: datetime | int | float, fmt: str) -> str | float:
     moment = as_datetime(value)
     if fmt == "unixTimestamp":
         return round(moment.timestamp(), 3)
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
     if fmt == "rfc822":
-        return format_datetime(moment.astimezone(UTC), usegmt=True)
-    text = moment.astimezone(UTC).isoformat(timespec="milliseconds")
-    return text.replace("+00:00", "Z")
+        return format_datetime(moment, usegmt=True)
+    return moment.isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def timestamp_format(shape: Shape, default: str) -> str:

@@ -102,7 +102,7 @@ def request_time(credential: Credential) -> float | None:
 def _canonical_path(raw_path: str, s3: bool) -> str:
     if s3:
         return quote(unquote(raw_path), safe="/~") if raw_path else "/"
-    segments = []
+    segments: list[str] = []
     for segment in (raw_path or "/").split("/"):
         if segment == ".":
             continue

@@ -144,4 +144,5 @@ def read_params(shape: Shape | None, pairs: Iterable[tuple[str, str]]) -> dict[s
     """The params of an input ``shape`` from form pairs (``Action`` and ``Version`` are ignored)."""
     if shape is None:
         return {}
-    return node_reader(shape)(form_tree(pairs))
+    params: dict[str, Any] = node_reader(shape)(form_tree(pairs))
+    return params

@@ -79,7 +79,7 @@ def _build(shape: Shape, building: dict[str, Writer]) -> Writer:
         fmt = timestamp_format(shape, "unixTimestamp")
         return lambda v: format_timestamp(v, fmt)
     if kind == "blob":
-        return lambda v: encode_blob(v) if isinstance(v, (bytes, bytearray)) else v
+        return lambda v: encode_blob(bytes(v)) if isinstance(v, (bytes, bytearray)) else v
     if kind == "structure" and not shape.metadata.get("document"):
         members: list[tuple[str, str, Writer]] = []
 

@@ -30,10 +30,13 @@ MemberEmit = Callable[[Out, Any], None]
 _ENTITIES = {'"': "&quot;", "\r": "&#13;"}
 #: Characters XML 1.0 cannot carry at all, not even as references (and lone surrogates).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SPECIAL = re.compile("[&<>\"\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def escape(text: str) -> str:
     """Text as XML character data; characters XML cannot carry become U+FFFD."""
+    if _SPECIAL.search(text) is None:  # most text: names, ids, numbers
+        return text
     return _escape(_NOT_XML.sub("\ufffd", text), _ENTITIES)
 
 
@@ -87,11 +90,9 @@ def _each(out: Out, emit: Emit, tag: str, values: Any) -> None:
 class _Compiler(ShapeCompiler[Emit]):
     def scalar(self, shape: Shape) -> Emit:
         as_text = text_writer(shape)
-
-        def emit(out: Out, tag: str, value: Any) -> None:
-            out.append(f"<{tag}>{escape(as_text(value))}</{tag}>")
-
-        return emit
+        if shape.type_name == "string":
+            return lambda out, tag, value: out.append(f"<{tag}>{escape(value)}</{tag}>")
+        return lambda out, tag, value: out.append(f"<{tag}>{escape(as_text(value))}</{tag}>")
 
     def structure(self, shape: Shape) -> Emit:
         namespace = namespace_attribute(shape)
@@ -103,7 +104,7 @@ class _Compiler(ShapeCompiler[Emit]):
                 f' {attr}="{escape(write(value[name]))}"'
                 for name, attr, write in attributes
                 if value.get(name) is not None
-            )
+            ) if attributes else ""
             out.append(f"<{tag}{namespace}{attrs}>")
             for name, write_member in elements:
                 member_value = value.get(name)
