@@ -44,16 +44,17 @@ class Deliveries:
         if result.ok:
             return True
         now = self.clock.now()
-        if result.pending:
-            holder.append(self.store.add_delivery(sub.id, envelope, 0, now, None, inflight=True))
-        elif result.retryable:
-            attempts, due = sub.spec.retry.next_after(1, now, now)
-            if due is None:
-                self._dead_letter(renderer, sub, envelope, result)
+        with self.db.atomic():
+            if result.pending:
+                holder.append(self.store.add_delivery(sub.id, envelope, 0, now, None, inflight=True))
+            elif result.retryable:
+                attempts, due = sub.spec.retry.next_after(1, now, now)
+                if due is None:
+                    self._dead_letter(renderer, sub, envelope, result)
+                else:
+                    self.store.add_delivery(sub.id, envelope, attempts, now, due, inflight=False)
             else:
-                self.store.add_delivery(sub.id, envelope, attempts, now, due, inflight=False)
-        else:
-            self._dead_letter(renderer, sub, envelope, result)
+                self._dead_letter(renderer, sub, envelope, result)
         return False
 
     def retry_due(self, now: float) -> None:

@@ -175,21 +175,31 @@ class TopicsEngine:
         entry = self.catalog.get(scope, topic)
         spec = entry.topic.spec
         now = self.clock.now()
+        dedup_id = self._dedup_id(spec, message)
+        if spec.ordered:
+            numbered = self._number(entry, message, dedup_id, now)
+            if numbered.duplicate:
+                return numbered
+        else:
+            numbered = Published(new_uuid())
+        envelope = Envelope(message.body, numbered.message_id, spec.name, message.attributes, message.group,
+                            dedup_id, numbered.sequence, now, context=message.context)
+        return Published(numbered.message_id, numbered.sequence, delivered=self._fan_out(entry, message, envelope))
+
+    def _number(self, entry: Entry, message: Message, dedup_id: str | None, now: float) -> Published:
+        """An ordered topic's next id and sequence number, or the earlier message's if a duplicate."""
+        spec = entry.topic.spec
+        window_key = f"{message.group}\x00{dedup_id}" if spec.dedup_per_group else dedup_id
         with self.db.atomic():
-            dedup_id = self._dedup_id(spec, message)
-            window_key = f"{message.group}\x00{dedup_id}" if spec.dedup_per_group else dedup_id
             if window_key is not None:
                 seen = self.store.find_duplicate(entry.id, window_key, now)
                 if seen is not None:
                     return Published(seen[0], seen[1], duplicate=True)
             message_id = new_uuid()
-            sequence = self.store.next_sequence(entry.id) if spec.ordered else None
+            sequence = self.store.next_sequence(entry.id)
             if window_key is not None:
                 self.store.remember(entry.id, window_key, message_id, sequence, now + spec.dedup_window)
-            envelope = Envelope(message.body, message_id, spec.name, message.attributes, message.group,
-                                dedup_id, sequence, now, context=message.context)
-            delivered = self._fan_out(entry, message, envelope)
-        return Published(message_id, sequence, delivered=delivered)
+        return Published(message_id, sequence)
 
     def _dedup_id(self, spec: TopicSpec, message: Message) -> str | None:
         if not spec.ordered:
