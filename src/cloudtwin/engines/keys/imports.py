@@ -29,6 +29,8 @@ from cloudtwin.engines.keys.model import (
 from cloudtwin.storage import Database
 
 TOKEN_BYTES = 64
+#: How long an expired import token is remembered, so that using it says "expired", not "invalid".
+EXPIRED_TOKEN_MEMORY = 7 * 86400.0
 #: The vault seals wrapping keys as "version 0" of their key (material versions start at 1).
 WRAPPING_SLOT = 0
 
@@ -79,7 +81,7 @@ class KeyImports:
             if key is not None:
                 self._forget_material(key)
         with self.db.atomic():
-            self.store.trim_imports(now)
+            self.store.trim_imports(now - EXPIRED_TOKEN_MEMORY)
 
     def _forget_material(self, key: KeyInfo) -> KeyInfo:
         key = replace(key, state=PENDING_IMPORT, valid_to=None, material_version=0, material_id="")
