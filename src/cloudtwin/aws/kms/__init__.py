@@ -12,8 +12,11 @@ LIMITATIONS (known differences from AWS):
   one data dir open only there (their key material is sealed under that dir's master key).
 - Deletion and automatic rotation happen within one sweep interval (default 1 s) after their
   date on the server clock; rotation dates are counted from when rotation was enabled.
-- AWS managed keys (alias/aws/<service>) come into being when first named, like AWS; they
-  cannot be changed, deleted or rotated on demand (UnsupportedOperationException).
+- AWS managed keys (alias/aws/<service>) come into being when first named, like AWS (for any
+  <service> name, where AWS knows a fixed list); they cannot be changed, deleted or rotated on
+  demand (UnsupportedOperationException).
+- Ciphertexts name their key by id only: a ciphertext opens only in the account and Region of
+  its key (a cross-account key cannot be used, since grants and policies are not enforced).
 - DryRun answers DryRunOperationException once the key is found, without checking the rest.
 """
 
