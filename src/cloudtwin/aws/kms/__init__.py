@@ -15,8 +15,9 @@ LIMITATIONS (known differences from AWS):
 - AWS managed keys (alias/aws/<service>) come into being when first named, like AWS (for any
   <service> name, where AWS knows a fixed list); they cannot be changed, deleted or rotated on
   demand (UnsupportedOperationException).
-- Ciphertexts name their key by id only: a ciphertext opens only in the account and Region of
-  its key (a cross-account key cannot be used, since grants and policies are not enforced).
+- Ciphertexts name their key by id only: Decrypt without a KeyId looks for it in the caller's
+  account and Region; a key ARN of another account reaches that account's key (no policy is
+  enforced).
 - DryRun answers DryRunOperationException once the key is found, without checking the rest.
 """
 
