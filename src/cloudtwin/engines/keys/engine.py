@@ -141,9 +141,14 @@ class KeysEngine:
 
     # -- rotation -------------------------------------------------------------------------------
     def enable_rotation(self, scope: Scope, ref: str, days: int) -> KeyInfo:
+        """Rotate every ``days`` from now on; when rotation is on already, a new period counts
+        from the last scheduled rotation (or from when rotation was enabled)."""
         key = self._rotatable(scope, ref)
         check_state(key)
-        return self._save(replace(key, rotation_days=days, next_rotation=self.clock.now() + days * DAY))
+        start = self.clock.now()
+        if key.next_rotation is not None and key.rotation_days:
+            start = key.next_rotation - key.rotation_days * DAY
+        return self._save(replace(key, rotation_days=days, next_rotation=start + days * DAY))
 
     def disable_rotation(self, scope: Scope, ref: str) -> KeyInfo:
         key = self._rotatable(scope, ref)

@@ -164,3 +164,11 @@ def test_aliases_resolve_and_internal_keys_stay_hidden(keys: KeysEngine) -> None
     assert keys.provider_key(SCOPE, "owned-by-blobs", NewKey("aes-256", ENCRYPT)).key_id == internal.key_id
     assert [k.key_id for k in keys.keys(SCOPE)] == [key_id]
     assert [a.name for a in keys.aliases(SCOPE)] == ["alias/app"]
+
+
+def test_a_new_rotation_period_counts_from_the_last_scheduled_rotation(keys: KeysEngine, clock: ManualClock) -> None:
+    key_id = aes(keys)
+    keys.enable_rotation(SCOPE, key_id, 365)
+    enabled_at = clock.now()
+    clock.advance(100 * DAY)
+    assert keys.enable_rotation(SCOPE, key_id, 180).next_rotation == enabled_at + 180 * DAY
