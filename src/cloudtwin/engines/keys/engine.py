@@ -7,8 +7,9 @@ where they agree. Invariants:
    version and never removes one, so everything sealed under an older version still opens.
 2. A key pending deletion is deleted by the sweep once the clock passes its date, with its
    material, aliases and grants; until then it can be cancelled (and comes back disabled).
-3. Automatic rotation happens in the sweep when the clock passes the key's next rotation date,
-   only while the key is enabled; a key re-enabled after its date rotates at the next sweep.
+3. Automatic rotation happens in the sweep when the clock passes the key's next rotation date
+   (one version per date passed), only while the key is enabled; a key re-enabled after its
+   date rotates at the next sweep.
 Cryptographic use of keys lives in ``usage.KeyCrypto`` (``engine.crypto``), grants in
 ``grants.Grants`` (``engine.grants``), imported key material in ``imports.KeyImports``
 (``engine.imports``).
@@ -172,12 +173,13 @@ class KeysEngine:
         return self.store.materials(key.key_id, key.material_version)
 
     def _rotate_on_schedule(self, key: KeyInfo, now: float) -> None:
+        """One new material version for each scheduled date the clock has passed, dated then."""
         assert key.next_rotation is not None and key.rotation_days
-        due = key.next_rotation
-        while due <= now:
-            due += key.rotation_days * DAY
+        due, period = key.next_rotation, key.rotation_days * DAY
         with self.db.atomic():
-            key = self.catalog.add_material(key, AUTOMATIC, now)
+            while due <= now:
+                key = self.catalog.add_material(key, AUTOMATIC, due)
+                due += period
             self._save(replace(key, next_rotation=due))
 
     # -- aliases --------------------------------------------------------------------------------

@@ -172,3 +172,14 @@ def test_a_new_rotation_period_counts_from_the_last_scheduled_rotation(keys: Key
     enabled_at = clock.now()
     clock.advance(100 * DAY)
     assert keys.enable_rotation(SCOPE, key_id, 180).next_rotation == enabled_at + 180 * DAY
+
+
+def test_each_rotation_date_passed_adds_a_version(keys: KeysEngine, clock: ManualClock) -> None:
+    key_id = aes(keys)
+    keys.enable_rotation(SCOPE, key_id, 90)
+    start = clock.now()
+    clock.advance(200 * DAY)
+    keys.sweep(clock.now())
+    automatic = [m.created for m in keys.rotations(SCOPE, key_id) if m.origin == "automatic"]
+    assert automatic == [start + 90 * DAY, start + 180 * DAY]
+    assert keys.key(SCOPE, key_id).next_rotation == start + 270 * DAY
