@@ -61,8 +61,13 @@ def oracle_operation(service: str, protocol: str, name: str) -> OperationModel:
     return oracle_model(service, protocol).operation_model(name)
 
 
+#: Single operations of other services, for traits none of CASES has: querystring maps.
+EXTRA_OPERATIONS = [("apigateway", "rest-json", op) for op in ("GetExport", "GetSdk", "ImportRestApi", "PutRestApi")]
+
+
 def operation_cases() -> list[tuple[str, str, str]]:
-    return [(s, p, op) for s, p in CASES for op in sorted(service_model(s).operation_names)]
+    every = [(s, p, op) for s, p in CASES for op in sorted(service_model(s).operation_names)]
+    return every + EXTRA_OPERATIONS
 
 
 def case_id(case: tuple[str, ...]) -> str:

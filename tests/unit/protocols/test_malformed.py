@@ -15,6 +15,7 @@ FORM = {"content-type": "application/x-www-form-urlencoded"}
 DYNAMODB = {"content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.DescribeTable"}
 CBOR = {"content-type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"}
 CW = "/service/GraniteServiceVersion20100801/operation"
+DEEP_ITEM = b'{"TableName":"t","Item":{"k":' + b'{"M":{"a":' * 500 + b'{"S":"x"}' + b"}}" * 500 + b"}}"
 BOMB = b'<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><Tagging>&b;</Tagging>'
 
 CASES = [
@@ -24,6 +25,8 @@ CASES = [
     ("dynamodb", "json", HttpRequest("POST", "/", "", {**DYNAMODB, "x-amz-target": "DynamoDB_20120810.Nope"}, b"{}"),
      400, "UnknownOperationException"),
     ("dynamodb", "json", HttpRequest("POST", "/", "", DYNAMODB, b"{}"), 400, "ValidationException"),
+    ("dynamodb", "json", HttpRequest("POST", "/", "", {**DYNAMODB, "x-amz-target": "DynamoDB_20120810.PutItem"},
+                                     DEEP_ITEM), 400, "SerializationException"),
     # query
     ("sns", "query", HttpRequest("POST", "/", "", FORM, b"Action=Nope&Version=2010-03-31"), 400, "InvalidAction"),
     ("sns", "query", HttpRequest("POST", "/", "", FORM, b"Version=2010-03-31"), 400, "MissingAction"),

@@ -82,3 +82,13 @@ def test_querystring_lists_and_booleans() -> None:
     request = HttpRequest("DELETE", "/2017-03-31/tags/arn%3Aaws%3Alambda%3Ax", "tagKeys=a&tagKeys=b", {})
     params = wire_protocol("rest-json").parse(request, LAMBDA.operation_model("UntagResource"))
     assert params == {"Resource": "arn:aws:lambda:x", "TagKeys": ["a", "b"]}
+
+
+def test_a_querystring_map_takes_the_params_no_member_claims() -> None:
+    apigateway = service_model("apigateway")
+    request = HttpRequest("GET", "/restapis/api1/stages/prod/exports/swagger", "extensions=postman&x=1",
+                          {"accept": "application/yaml"})
+    assert wire_protocol("rest-json").operation_name(request, apigateway) == "GetExport"
+    params = wire_protocol("rest-json").parse(request, apigateway.operation_model("GetExport"))
+    assert params == {"restApiId": "api1", "stageName": "prod", "exportType": "swagger",
+                      "parameters": {"extensions": "postman", "x": "1"}, "accepts": "application/yaml"}

@@ -59,8 +59,12 @@ class RestXmlProtocol(RestProtocol):
             )
         return AwsError("InvalidArgument", message)
 
+    def base_headers(self, request_id: str) -> Headers:
+        """S3 names its request ids ``x-amz-request-id`` and ``x-amz-id-2``; the others ``x-amzn-requestid``."""
+        return [("x-amzn-requestid", request_id), ("x-amz-request-id", request_id), ("x-amz-id-2", request_id)]
+
     def error_body(self, service: ServiceModel, error: AwsError, request_id: str) -> tuple[Headers, bytes]:
-        headers = [("x-amz-request-id", request_id)]
+        headers: Headers = []
         if service.metadata.get("cloudtwinErrorRoot") != "Error":
             return headers, error_document(service, error, request_id)
         body = (

@@ -61,4 +61,6 @@ def parse_body(operation: OperationModel, body: bytes) -> dict[str, Any]:
         out = reader(shape)(decoded)
     except WrongType as exc:
         raise serialization_error(str(exc)) from None
+    except RecursionError:
+        raise serialization_error("The document nests too deeply.") from None
     return out if isinstance(out, dict) else {}

@@ -88,6 +88,8 @@ def read_value(shape: Shape | None, value: Any) -> dict[str, Any]:
         out = reader(shape)(value)
     except WrongType as exc:
         raise serialization_error(str(exc)) from None
+    except RecursionError:  # nesting far past any service's limit (DynamoDB allows 32 levels)
+        raise serialization_error("The document nests too deeply.") from None
     return out if isinstance(out, dict) else {}
 
 
