@@ -11,6 +11,7 @@ a document for a structure. Results: status from the ``statusCode`` member or th
 from __future__ import annotations
 
 from abc import abstractmethod
+from functools import cache
 from typing import Any
 
 from botocore.model import OperationModel, ServiceModel, Shape
@@ -24,6 +25,7 @@ from cloudtwin.protocols.aws.wire import WireProtocol
 from cloudtwin.protocols.http import HttpRequest, HttpResponse
 
 
+@cache
 def _has_body_members(shape: Shape) -> bool:
     return any("location" not in m.serialization for m in shape.members.values())
 
@@ -90,7 +92,7 @@ class RestProtocol(WireProtocol):
         headers = self.base_headers(request_id) + plan.write_headers(result)
         status = plan.status(result, int(operation.http.get("responseCode", 200)))
         body, content_type = self._body(operation.service_model, shape, result)
-        if body and not any(name == "content-type" for name, _ in headers):
+        if body and not any(name.lower() == "content-type" for name, _ in headers):
             headers.append(("content-type", content_type))
         return HttpResponse(status, headers, body)
 
@@ -102,7 +104,8 @@ class RestProtocol(WireProtocol):
             return raw, "application/octet-stream"
         if plan.payload_shape is not None:
             value = result.get(plan.payload or "")
-            return (self.write_document(service, plan.payload_shape, value) if value is not None else b""), self.content_type
+            document = self.write_document(service, plan.payload_shape, value) if value is not None else b""
+            return document, self.content_type
         if shape is not None and plan.body_members:
             return self.write_document(service, shape, plan.body_values(result)), self.content_type
         return b"", self.content_type
@@ -111,10 +114,8 @@ class RestProtocol(WireProtocol):
         self, service: ServiceModel, operation: OperationModel | None, error: AwsError, request_id: str
     ) -> HttpResponse:
         named, body = self.error_body(service, error, request_id)
-        headers = self.base_headers(request_id) + named + response_plan(error_shape(service, error.code)).write_headers(
-            error.fields
-        )
-        headers.append(("content-type", self.content_type))
+        modeled = response_plan(error_shape(service, error.code)).write_headers(error.fields)
+        headers = [*self.base_headers(request_id), *named, *modeled, ("content-type", self.content_type)]
         headers.extend(error.headers.items())
         return HttpResponse(wire_status(service, error), headers, body)
 

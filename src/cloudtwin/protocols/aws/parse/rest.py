@@ -148,6 +148,8 @@ Extract = Callable[[HttpRequest, dict[str, str], dict[str, Any]], None]
 
 def _split_header_list(text: str) -> list[str]:
     """``a, "b,c", "d\\"e"`` -> ``["a", "b,c", 'd"e']`` (RFC 7230 lists, as botocore writes them)."""
+    if '"' not in text:
+        return [item.strip() for item in text.split(",")]
     items, current, quoted, escaped = [], [], False, False
     for char in text:
         if escaped:
@@ -173,7 +175,7 @@ def _json_header(text: str) -> Any:
         raise WireValueError("a JSON value header must hold base64-encoded JSON") from None
 
 
-def header_reader(shape: Shape) -> Callable[[str], Any]:
+def _header_reader(shape: Shape) -> Callable[[str], Any]:
     if shape.type_name == "list":
         item = text_reader(shape.member)
         return lambda text: [item(e) for e in _split_header_list(text)]
@@ -196,7 +198,7 @@ def _label(name: str, wire: str, shape: Shape) -> Extract:
 
 
 def _header(name: str, wire: str, shape: Shape) -> Extract:
-    read, key = header_reader(shape), wire.lower()
+    read, key = _header_reader(shape), wire.lower()
 
     def extract(request: HttpRequest, labels: dict[str, str], out: dict[str, Any]) -> None:
         if key in request.headers:
