@@ -10,8 +10,8 @@ same process, on the same event loop.
 Rules:
 1. ``deliver`` never blocks. A target inside the process (a queue) is delivered before it
    returns and its result says whether it worked. A target outside (an HTTP endpoint) is only
-   started: the result is ``pending`` and ``on_done`` is called later, on the event loop, with
-   the final result.
+   started: the result is ``pending`` and ``on_done`` is called later (never before ``deliver``
+   has returned), on the event loop, with the final result.
 2. ``deliver`` never raises for a failed delivery: failure is a result, so the sender applies
    its own retry and dead-letter rules.
 """
