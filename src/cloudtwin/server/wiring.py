@@ -10,6 +10,7 @@ import asyncio
 import logging
 from typing import Any, Protocol
 
+from cloudtwin.aws._delivery import HttpMessage, QueueMessage
 from cloudtwin.aws._face import Face
 from cloudtwin.clock import Clock
 from cloudtwin.config import Settings
@@ -35,9 +36,9 @@ ServiceParts = tuple[Face, Any, tuple[Engine, ...]]
 class Renderer(Protocol):
     """A face's rendering of envelopes (e.g. ``aws.sns.delivery.Renderer``)."""
 
-    def for_queue(self, envelope: Envelope) -> Any: ...
+    def for_queue(self, envelope: Envelope) -> QueueMessage: ...
 
-    def for_http(self, envelope: Envelope) -> Any: ...
+    def for_http(self, envelope: Envelope) -> HttpMessage: ...
 
 
 class LocalDispatch:
@@ -66,7 +67,7 @@ class LocalDispatch:
         return DeliveryResult(ok=False, retryable=False,
                               detail=f"cloudtwin cannot deliver to {target.kind} targets yet")
 
-    def _to_queue(self, target: Target, message: Any) -> DeliveryResult:
+    def _to_queue(self, target: Target, message: QueueMessage) -> DeliveryResult:
         queue = self.queues.find(target.scope, target.name)
         if queue is None:
             return DeliveryResult(ok=False, retryable=False, detail=f"queue {target.name} does not exist")
@@ -79,7 +80,7 @@ class LocalDispatch:
             return DeliveryResult(ok=False, retryable=False, detail=exc.detail)
         return DELIVERED
 
-    def _to_http(self, url: str, message: Any, on_done: OnDone | None) -> DeliveryResult:
+    def _to_http(self, url: str, message: HttpMessage, on_done: OnDone | None) -> DeliveryResult:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -89,7 +90,7 @@ class LocalDispatch:
         task.add_done_callback(self._tasks.discard)
         return STARTED
 
-    async def _post(self, url: str, message: Any, on_done: OnDone | None) -> None:
+    async def _post(self, url: str, message: HttpMessage, on_done: OnDone | None) -> None:
         try:
             status = await outbound.post(url, message.headers, message.body)
             result = DELIVERED if 200 <= status < 300 else DeliveryResult(ok=False, detail=f"HTTP {status}")

@@ -8,7 +8,6 @@ Lambda and EventBridge destinations are stored but not delivered (no such engine
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote_plus
@@ -16,6 +15,7 @@ from urllib.parse import quote_plus
 import orjson
 
 from cloudtwin.aws._arns import arn_scope
+from cloudtwin.aws._delivery import QueueMessage
 from cloudtwin.aws._face import Operations
 from cloudtwin.aws.s3.documents import stored_document
 from cloudtwin.aws.s3.env import bucket_arn
@@ -78,15 +78,6 @@ def matches(config: dict[str, Any], name: str, key: str) -> bool:
         if (kind == "prefix" and not key.startswith(value)) or (kind == "suffix" and not key.endswith(value)):
             return False
     return True
-
-
-@dataclass(frozen=True)
-class QueueMessage:
-    body: str
-    attributes: dict[str, Any]
-    attributes_size: int
-    group: str | None
-    dedup_id: str | None
 
 
 class Renderer:

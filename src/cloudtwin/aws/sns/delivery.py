@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
@@ -19,27 +18,13 @@ from urllib.parse import quote
 
 import orjson
 
+from cloudtwin.aws._delivery import HttpMessage, QueueMessage
 from cloudtwin.aws.sns.signing import Signer
 from cloudtwin.engines._kernel.dispatch import Envelope
 
 CONFIRMATION_TEXT = ("You have chosen to subscribe to the topic {arn}.\n"
                      "To confirm the subscription, visit the SubscribeURL included in this message.")
 USER_AGENT = "Amazon Simple Notification Service Agent"
-
-
-@dataclass(frozen=True)
-class QueueMessage:
-    body: str
-    attributes: dict[str, Any]
-    attributes_size: int
-    group: str | None
-    dedup_id: str | None
-
-
-@dataclass(frozen=True)
-class HttpMessage:
-    headers: list[tuple[str, str]]
-    body: bytes
 
 
 @lru_cache(maxsize=256)
