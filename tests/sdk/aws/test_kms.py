@@ -162,41 +162,6 @@ def test_schedule_deletion_window_and_cancel(kms: Any) -> None:
     assert error_code(not_pending) == "KMSInvalidStateException"
 
 
-def test_deletion_happens_when_the_clock_passes_the_date(kms: Any, server: Any, unique_name: str) -> None:
-    key_id = new_key(kms)["KeyId"]
-    kms.create_alias(AliasName=f"alias/{unique_name}", TargetKeyId=key_id)
-    kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
-    server.advance_clock("6d")
-    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingDeletion"
-    server.advance_clock("1d")
-    server.advance_clock(5)
-    with pytest.raises(ClientError) as excinfo:
-        kms.describe_key(KeyId=key_id)
-    assert error_code(excinfo) == "NotFoundException"
-    assert f"alias/{unique_name}" not in {a["AliasName"] for a in kms.list_aliases(Limit=1000)["Aliases"]}
-
-
-def test_rotation_on_the_clock_keeps_old_ciphertexts(kms: Any, server: Any) -> None:
-    key_id = new_key(kms)["KeyId"]
-    old = kms.encrypt(KeyId=key_id, Plaintext=b"before rotation")["CiphertextBlob"]
-    kms.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=90)
-    status = kms.get_key_rotation_status(KeyId=key_id)
-    assert status["KeyRotationEnabled"] is True and status["RotationPeriodInDays"] == 90
-    first = kms.describe_key(KeyId=key_id)["KeyMetadata"]["CurrentKeyMaterialId"]
-    server.advance_clock("91d")
-    rotations = kms.list_key_rotations(KeyId=key_id)["Rotations"]
-    assert [r["RotationType"] for r in rotations] == ["AUTOMATIC"]
-    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["CurrentKeyMaterialId"] != first
-    kms.rotate_key_on_demand(KeyId=key_id)
-    everything = kms.list_key_rotations(KeyId=key_id, IncludeKeyMaterial="ALL_KEY_MATERIAL")["Rotations"]
-    assert [r["KeyMaterialState"] for r in everything] == ["NON_CURRENT", "NON_CURRENT", "CURRENT"]
-    assert kms.decrypt(CiphertextBlob=old)["Plaintext"] == b"before rotation"
-    new = kms.encrypt(KeyId=key_id, Plaintext=b"after")["CiphertextBlob"]
-    assert kms.decrypt(CiphertextBlob=new)["Plaintext"] == b"after"
-    kms.disable_key_rotation(KeyId=key_id)
-    assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is False
-
-
 def test_rotation_is_for_symmetric_keys_only(kms: Any) -> None:
     key_id = new_key(kms, KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyId"]
     with pytest.raises(ClientError) as excinfo:

@@ -1,10 +1,10 @@
-"""KMS keys with imported material (Origin EXTERNAL): wrapping, import, expiry on the clock, re-import."""
+"""KMS keys with imported material (Origin EXTERNAL): wrapping, import, re-import (expiry on the
+clock is in test_kms_clock)."""
 
 from __future__ import annotations
 
 import hmac
 import os
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -83,17 +83,6 @@ def test_imported_ec_key_wrapped_with_aes_key_wrap(kms: Any) -> None:
     kms.import_key_material(KeyId=key_id, ImportToken=made["ImportToken"], EncryptedKeyMaterial=wrapped)
     signature = kms.sign(KeyId=key_id, Message=b"signed with my own key", SigningAlgorithm="ECDSA_SHA_256")
     private.public_key().verify(signature["Signature"], b"signed with my own key", ec.ECDSA(hashes.SHA256()))
-
-
-def test_material_expires_on_the_clock(kms: Any, server: Any) -> None:
-    key_id = kms.create_key(Origin="EXTERNAL")["KeyMetadata"]["KeyId"]
-    now = datetime.fromtimestamp(server.get("/_cloudtwin/clock")["now"], timezone.utc)
-    import_material(kms, key_id, os.urandom(32), ValidTo=now + timedelta(days=1),
-                    ExpirationModel="KEY_MATERIAL_EXPIRES")
-    meta = kms.describe_key(KeyId=key_id)["KeyMetadata"]
-    assert meta["ExpirationModel"] == "KEY_MATERIAL_EXPIRES" and meta["KeyState"] == "Enabled"
-    server.advance_clock("2d")
-    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingImport"
 
 
 def test_import_errors(kms: Any) -> None:
