@@ -202,25 +202,35 @@ def test_admission_fans_out_to_seven_systems_and_a_down_one_only_backs_up_its_ow
         assert drain(sqs, queues[name][0]) == [], name
 
 
+def verify_signature(document: dict[str, str]) -> None:
+    """Check a message's signature as AWS documents it, with the certificate at SigningCertURL."""
+    keys = (("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type") if document["Type"] == "Notification"
+            else ("Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"))
+    signed = "".join(f"{key}\n{document[key]}\n" for key in keys if key in document).encode()
+    with urllib.request.urlopen(document["SigningCertURL"], timeout=10) as response:
+        certificate = x509.load_pem_x509_certificate(response.read())
+    digest = hashes.SHA256() if document["SignatureVersion"] == "2" else hashes.SHA1()
+    certificate.public_key().verify(base64.b64decode(document["Signature"]), signed,  # type: ignore[union-attr]
+                                    padding.PKCS1v15(), digest)
+
+
+@pytest.mark.parametrize("version", ["1", "2"])
 def test_http_notifications_are_signed_with_the_served_certificate(
-        sns: Any, endpoint: Endpoint, unique_name: str) -> None:
-    topic = sns.create_topic(Name=unique_name, Attributes={"SignatureVersion": "2"})["TopicArn"]
+        sns: Any, endpoint: Endpoint, unique_name: str, version: str) -> None:
+    topic = sns.create_topic(Name=unique_name, Attributes={"SignatureVersion": version})["TopicArn"]
     sub = confirmed_http_subscription(sns, topic, endpoint)
     assert sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]["PendingConfirmation"] == "false"
     sns.publish(TopicArn=topic, Message="bed 12 ready", Subject="Beds",
                 MessageAttributes={"ward": {"DataType": "String", "StringValue": "A"}})
-    headers, body = endpoint.wait_for(2)[1]
+    (_, confirmation), (headers, body) = endpoint.wait_for(2)
     assert headers["x-amz-sns-message-type"] == "Notification"
     assert headers["x-amz-sns-subscription-arn"] == sub
     document = json.loads(body)
     assert document["Message"] == "bed 12 ready" and document["Subject"] == "Beds"
     assert document["MessageAttributes"] == {"ward": {"Type": "String", "Value": "A"}}
-    with urllib.request.urlopen(document["SigningCertURL"], timeout=10) as response:
-        certificate = x509.load_pem_x509_certificate(response.read())
-    signed = "".join(f"{key}\n{document[key]}\n" for key in
-                     ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type")).encode()
-    certificate.public_key().verify(base64.b64decode(document["Signature"]), signed,  # type: ignore[union-attr]
-                                    padding.PKCS1v15(), hashes.SHA256())
+    assert document["SignatureVersion"] == version
+    verify_signature(json.loads(confirmation))
+    verify_signature(document)
     with urllib.request.urlopen(document["UnsubscribeURL"], timeout=10) as response:
         assert response.status == 200
     assert sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"] == []
@@ -299,8 +309,9 @@ def test_publish_batch_fans_out_each_entry(sns: Any, sqs: Any, make_queue: Calla
     result = sns.publish_batch(TopicArn=topic, PublishBatchRequestEntries=[
         {"Id": f"e{i}", "Message": f"m{i}"} for i in range(10)])
     assert len(result["Successful"]) == 10 and result["Failed"] == []
-    got = sorted(notification(m)["Message"] for m in drain(sqs, url))
-    assert got == sorted(f"m{i}" for i in range(10))
+    messages = drain(sqs, url)
+    assert sorted(notification(m)["Message"] for m in messages) == sorted(f"m{i}" for i in range(10))
+    verify_signature(notification(messages[0]))
 
 
 def test_queue_that_does_not_exist_dead_letters_at_once(sns: Any, sqs: Any,
