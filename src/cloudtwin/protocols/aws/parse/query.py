@@ -12,6 +12,11 @@ by their dotted segments; a reader compiled once per shape walks the tree the wa
   ``Name.N.key`` when flattened;
 - scalars as text (``parse/text.py``).
 
+A member's ``queryName`` (the EC2 protocol's trait) names it on the query wire alone, and is
+read first: it carries a legacy query name that a JSON-first model (SQS) cannot put in
+``locationName`` without renaming the member in JSON too (``Attribute.N.Name`` for SQS's
+``Attributes``). The model's own name is still read, for clients built from the JSON model.
+
 A value of the wrong kind raises ``WireValueError``.
 """
 
@@ -102,15 +107,24 @@ class _Compiler(ShapeCompiler[NodeReader]):
         return read
 
     def structure(self, shape: Shape) -> NodeReader:
-        members: list[tuple[str, str, NodeReader]] = []
+        members: list[tuple[str, tuple[str, ...], NodeReader]] = []
 
         def read(node: Node) -> dict[str, Any]:
             tree = _container(node, "structure")
-            return {name: read_member(tree[key]) for name, key, read_member in members if key in tree}
+            out = {}
+            for name, keys, read_member in members:
+                for key in keys:
+                    if key in tree:
+                        out[name] = read_member(tree[key])
+                        break
+            return out
 
         self.register(shape, read)
         for name, member in shape.members.items():
-            members.append((name, *self._member(member, member.serialization.get("name", name))))
+            key, read_member = self._member(member, member.serialization.get("name", name))
+            query_name = member.serialization.get("queryName")
+            keys = (query_name, key) if query_name and query_name != key else (key,)
+            members.append((name, keys, read_member))
         return read
 
     def _member(self, member: Shape, key: str) -> tuple[str, NodeReader]:

@@ -6,6 +6,8 @@ lists wrap their items in ``<member>`` (or the member's ``locationName``) unless
 ``flattened``, maps write ``<entry><key/><value/></entry>`` (or flattened entries),
 ``xmlAttribute`` members become attributes of their structure, and ``xmlNamespace`` adds an
 ``xmlns`` declaration. Members bound to another location (headers, status code) are skipped.
+A ``queryName`` (only query models carry one: see ``parse/query.py``) names an element before
+``locationName`` does.
 """
 
 from __future__ import annotations
@@ -119,7 +121,8 @@ class _Compiler(ShapeCompiler[Emit]):
             if member.serialization.get("xmlAttribute"):
                 attributes.append((name, member.serialization.get("name", name), text_writer(member)))
             else:
-                elements.append((name, self._member(member, member.serialization.get("name", name))))
+                tag = member.serialization.get("queryName") or member.serialization.get("name", name)
+                elements.append((name, self._member(member, tag)))
         return emit
 
     def _member(self, member: Shape, tag: str) -> MemberEmit:
