@@ -25,6 +25,10 @@ from cloudtwin.protocols.aws.wire import wire_protocol
 from cloudtwin.protocols.http import HttpRequest, HttpResponse
 
 
+#: Bodies up to this size are answered whole, larger ones streamed.
+SMALL_BODY = 256 * 1024
+
+
 def bucket_from_host(host: str, domains: tuple[str, ...]) -> str | None:
     """The bucket a virtual-hosted-style Host names (``photos.s3.localhost:4566`` -> photos)."""
     name = host.rsplit(":", 1)[0].lower() if not host.startswith("[") else ""
@@ -102,8 +106,11 @@ class S3Face(Face):
             return
         response.headers = [(k, v) for k, v in response.headers if k.lower() != "content-length"]
         response.headers.append(("content-length", str(exchange.out_length)))
-        response.body = b""
-        response.stream = exchange.stream()
+        if exchange.out_length <= SMALL_BODY:  # one send instead of a stream of them
+            response.body = b"".join(exchange.out)
+        else:
+            response.body = b""
+            response.stream = exchange.stream()
 
 
 def make_face(operations: Any, errors: Any) -> S3Face:

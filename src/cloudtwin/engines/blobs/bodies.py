@@ -1,9 +1,11 @@
-"""Blob bodies as encrypted files: written whole or not at all, read back by byte range.
+"""Blob bodies, encrypted: written whole or not at all, read back by byte range.
 
 Rules this module keeps:
-1. A body is written to a temp file, fsync'd when the durability asks for it, and renamed into
-   place before the caller commits the metadata that names it: a crash never leaves a
-   half-written body visible, and a body the metadata does not name is only garbage.
+1. A body up to ``INLINE_MAX`` bytes stays in memory and is stored inline in the metadata
+   row (a file per small object costs more than the object). A larger body is written to a
+   temp file, fsync'd when the durability asks for it, and renamed into place before the
+   caller commits the metadata that names it: a crash never leaves a half-written body
+   visible, and a body file the metadata does not name is only garbage.
 2. Every byte on disk is ciphertext: AES-256 in counter mode under the blob's data key, with a
    fresh 16-byte counter block per file, so a range read decrypts from any offset.
 3. Memory stays constant: bodies move in chunks of ``CHUNK`` bytes.
@@ -18,30 +20,34 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers import Cipher, CipherContext, algorithms, modes
 
 from cloudtwin.engines._kernel.errors import Invalid
 from cloudtwin.engines._kernel.ids import new_hex
 from cloudtwin.engines.blobs.model import Digest, Hasher
 
 CHUNK = 1024 * 1024
+INLINE_MAX = 64 * 1024
 _BLOCK = 16
 
 
 @dataclass(frozen=True)
 class Segment:
-    """One body file: a whole small body, or one part of a body uploaded in parts."""
+    """One piece of a body (the whole body, or one uploaded part): a file, or for a small
+    piece its ``inline`` ciphertext (``file_id`` is then empty)."""
 
     file_id: str
     size: int
     iv: bytes
+    inline: bytes | None = None
 
     def encode(self) -> list[object]:
-        return [self.file_id, self.size, self.iv]
+        return [self.file_id, self.size, self.iv, self.inline]
 
     @classmethod
     def decode(cls, row: Sequence[object]) -> "Segment":
-        return cls(str(row[0]), int(row[1]), bytes(row[2]))  # type: ignore[arg-type, call-overload]
+        inline = row[3] if len(row) > 3 else None
+        return cls(str(row[0]), int(row[1]), bytes(row[2]), inline)  # type: ignore[arg-type, call-overload]
 
 
 @dataclass(frozen=True)
@@ -80,39 +86,56 @@ class BodyStore:
         for leftover in self.tmp.iterdir():  # bodies a crash interrupted: never named by metadata
             leftover.unlink(missing_ok=True)
 
-    def path(self, file_id: str) -> Path:
-        return self.root / file_id[:2] / file_id
+    def path(self, file_id: str) -> str:
+        return os.path.join(self.root, file_id[:2], file_id)
 
     def write(self, chunks: Iterable[bytes], key: bytes, digests: Sequence[Digest]) -> Written:
-        """Encrypt ``chunks`` into a new body file, checking ``digests`` of the plaintext before
-        the file becomes visible (a mismatch raises Invalid and leaves nothing behind)."""
-        file_id, iv = new_hex(16), os.urandom(_BLOCK)
+        """Encrypt ``chunks`` into a new body, checking ``digests`` of the plaintext before the
+        body becomes visible (a mismatch raises Invalid and leaves nothing behind)."""
+        iv = os.urandom(_BLOCK)
         encryptor = _cipher(key, iv).encryptor()
-        md5 = hashlib.md5()
-        hashers = [md5, *(d.new() for d in digests)]
-        fd, tmp_name = tempfile.mkstemp(dir=self.tmp)
+        hashers = [hashlib.md5(), *(d.new() for d in digests)]
+        pending: list[bytes] = []
         size = 0
+        source = iter(chunks)
+        for chunk in source:
+            for hasher in hashers:
+                hasher.update(chunk)
+            pending.append(encryptor.update(chunk))
+            size += len(chunk)
+            if size > INLINE_MAX:
+                segment = self._write_file(pending, source, encryptor, hashers, digests, iv, size)
+                return Written(segment, hashers[0].hexdigest(), _check_digests(digests, hashers[1:]))
+        computed = _check_digests(digests, hashers[1:])
+        inline = b"".join(pending) + encryptor.finalize()
+        return Written(Segment("", size, iv, inline), hashers[0].hexdigest(), computed)
+
+    def _write_file(self, pending: list[bytes], source: Iterator[bytes], encryptor: CipherContext,
+                    hashers: list[Hasher], digests: Sequence[Digest], iv: bytes, size: int) -> Segment:
+        file_id = new_hex(16)
+        fd, tmp_name = tempfile.mkstemp(dir=self.tmp)
         try:
             with os.fdopen(fd, "wb") as out:
-                for chunk in chunks:
+                out.writelines(pending)
+                for chunk in source:
                     for hasher in hashers:
                         hasher.update(chunk)
                     out.write(encryptor.update(chunk))
                     size += len(chunk)
                 out.write(encryptor.finalize())
-                computed = _check_digests(digests, hashers[1:])
+                _check_digests(digests, hashers[1:])
                 if self.durable:
                     out.flush()
                     os.fsync(out.fileno())
             target = self.path(file_id)
-            target.parent.mkdir(exist_ok=True)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
             os.replace(tmp_name, target)
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
             raise
         if self.durable:
-            _fsync_dir(target.parent)
-        return Written(Segment(file_id, size, iv), md5.hexdigest(), computed)
+            _fsync_dir(os.path.dirname(target))
+        return Segment(file_id, size, iv)
 
     def read(self, segments: Sequence[Segment], key: bytes, start: int, end: int) -> Iterator[bytes]:
         """Plaintext bytes ``start``..``end`` (inclusive) of the body made of ``segments``."""
@@ -129,6 +152,9 @@ class BodyStore:
         aligned = lo - lo % _BLOCK
         decryptor = _cipher(key, segment.iv, aligned).decryptor()
         skip, remaining = lo - aligned, hi - aligned + 1
+        if segment.inline is not None:
+            yield decryptor.update(segment.inline[aligned:hi + 1])[skip:]
+            return
         with open(self.path(segment.file_id), "rb") as body:
             body.seek(aligned)
             while remaining > 0:
@@ -142,10 +168,11 @@ class BodyStore:
 
     def remove(self, file_ids: Iterable[str]) -> None:
         for file_id in file_ids:
-            self.path(file_id).unlink(missing_ok=True)
+            if file_id:
+                Path(self.path(file_id)).unlink(missing_ok=True)
 
 
-def _fsync_dir(path: Path) -> None:
+def _fsync_dir(path: str) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -38,13 +38,19 @@ class Containers:
     db: Database
     store: BlobStore
     clock: Clock
+    #: Containers by name, as read from the database (this engine is its only writer).
+    known: dict[str, tuple[int, Container]]
 
     def container_row(self, name: str) -> tuple[int, Container]:
+        cached = self.known.get(name)
+        if cached is not None:
+            return cached
         found = self.store.container(name)
         if found is None:
             raise NotFound("The specified bucket does not exist", kind="container", name=name)
         cid, _tenant, _location, created, doc = found
-        return cid, container_from(name, created, doc)
+        self.known[name] = (cid, container_from(name, created, doc))
+        return self.known[name]
 
     def container(self, name: str) -> Container:
         return self.container_row(name)[1]
@@ -65,6 +71,7 @@ class Containers:
         doc = {"v": ENABLED if lock_enabled else UNVERSIONED, "lock": lock_enabled, "s": settings or {}}
         with self.db.atomic():
             self.store.insert_container(name, scope.tenant, scope.location, self.clock.now(), doc)
+        self.known.pop(name, None)
         return self.container(name)
 
     def list_containers(self, scope: Scope) -> list[tuple[str, str, float]]:
@@ -80,6 +87,7 @@ class Containers:
                 self.store.discard(p[4]["sg"][0] for p in self.store.parts(upload_id))
                 self.store.delete_upload(upload_id)
             self.store.delete_container(cid)
+        self.known.pop(name, None)
 
     def _change(self, name: str, **changes: Any) -> Container:
         found = self.store.container(name)
@@ -88,7 +96,8 @@ class Containers:
         doc = {**found[4], **changes}
         with self.db.atomic():
             self.store.update_container(found[0], doc)
-        return container_from(name, found[3], doc)
+        self.known[name] = (found[0], container_from(name, found[3], doc))
+        return self.known[name][1]
 
     def set_versioning(self, name: str, enabled: bool) -> Container:
         box = self.container(name)

@@ -49,6 +49,7 @@ class BlobsEngine(Containers, Uploads):
                  archive_tiers: Iterable[str] = ()) -> None:
         self.db = storage.open("blobs", SCHEMA)
         self.store = BlobStore(self.db)
+        self.known = {}
         self.clock = clock
         folder: Path | None = storage.body_dir("blobs")
         self.bodies = BodyStore(folder, durable=storage.durability == "power")
@@ -65,6 +66,7 @@ class BlobsEngine(Containers, Uploads):
     def reset(self) -> None:
         with self.db.atomic():
             self.store.discard(self.store.clear())
+        self.known.clear()
 
     def sweep(self, now: float) -> None:
         if self.rules_ran_on != int(now // 86400):
@@ -87,7 +89,7 @@ class BlobsEngine(Containers, Uploads):
             if_match: str | None = None, how: str = "put") -> Blob:
         """Store a new version of ``key`` from ``chunks``; refuse (PreconditionFailed) when
         ``if_absent`` and the key exists, or when ``if_match`` is not the current etag."""
-        cid, box = self._container(container)
+        cid, box = self.container_row(container)
         self._check_write_conditions(cid, key, if_absent, if_match)
         data_key, wrapped, key_ref = self.sealer.new_key(scope, sealing)
         written = self.bodies.write(chunks, data_key, digests)
@@ -147,7 +149,7 @@ class BlobsEngine(Containers, Uploads):
     # -- reading ----------------------------------------------------------------------------------
     def head(self, container: str, key: str, version: str | None = None) -> Blob:
         """The latest version of ``key`` (NotFound when it is a delete marker), or ``version``."""
-        return self._row(self._container(container)[0], container, key, version).blob
+        return self._row(self.container_row(container)[0], container, key, version).blob
 
     def read(self, scope: Scope, blob: Blob, start: int = 0, end: int | None = None,
              sealing: Sealing | None = None) -> Iterator[bytes]:
@@ -161,11 +163,11 @@ class BlobsEngine(Containers, Uploads):
                                                     < blob.restore.expires_at):
             raise Conflict("The operation is not valid for the object's storage class", kind="archived",
                            name=blob.key)
-        row = self._row(self._container(blob.container)[0], blob.container, blob.key, blob.version)
-        data_key = self.sealer.open_key(scope, blob.sealing_mode, blob.key_ref, row.wrapped, sealing,
-                                        {})
+        segments, wrapped = blob.body or self._row(self.container_row(blob.container)[0], blob.container, blob.key,
+                                                   blob.version).blob.body
+        data_key = self.sealer.open_key(scope, blob.sealing_mode, blob.key_ref, wrapped, sealing, {})
         last = blob.size - 1 if end is None else min(end, blob.size - 1)
-        return self.bodies.read(row.segments, data_key, start, last)
+        return self.bodies.read(segments, data_key, start, last)
 
     def _row(self, cid: int, container: str, key: str, version: str | None) -> Row:
         if version is None:
@@ -187,7 +189,7 @@ class BlobsEngine(Containers, Uploads):
         """Delete ``key`` (a delete marker when versioned) or remove one version for good.
 
         Returns the marker made or the version removed; None when there was nothing."""
-        cid, box = self._container(container)
+        cid, box = self.container_row(container)
         if version is not None:
             return self._remove_version(scope, cid, container, key, version, bypass)
         if box.versioning == UNVERSIONED:
@@ -227,7 +229,7 @@ class BlobsEngine(Containers, Uploads):
     def list_blobs(self, container: str, prefix: str = "", delimiter: str = "", after: str = "",
                    limit: int = 1000) -> Page:
         """Current blobs (no delete markers) in key order, after ``after``."""
-        cid = self._container(container)[0]
+        cid = self.container_row(container)[0]
         fetch = lambda low, inclusive, n: self.store.current_after(cid, low, inclusive, n)  # noqa: E731
         entries, truncated = walk(fetch, prefix, delimiter, after, False, limit)
         return _page(container, entries, truncated)
@@ -235,7 +237,7 @@ class BlobsEngine(Containers, Uploads):
     def list_versions(self, container: str, prefix: str = "", delimiter: str = "", after_key: str = "",
                       after_version: str = "", limit: int = 1000) -> Page:
         """Every version and marker, by key then newest first, after (``after_key``, ``after_version``)."""
-        cid = self._container(container)[0]
+        cid = self.container_row(container)[0]
         head: list[tuple[object, ...]] = []
         if after_key and after_version:
             rows = list(reversed(self.store.key_versions(cid, after_key)))
@@ -252,12 +254,12 @@ class BlobsEngine(Containers, Uploads):
         return _page(container, entries, truncated)
 
     def versions_of(self, container: str, key: str) -> list[Blob]:
-        return [Row(container, r).blob for r in self.store.key_versions(self._container(container)[0], key)]
+        return [Row(container, r).blob for r in self.store.key_versions(self.container_row(container)[0], key)]
 
     # -- changing a version in place ----------------------------------------------------------------
     def update(self, container: str, key: str, version: str | None, change: Callable[[Blob], Blob]) -> Blob:
         """Apply ``change`` to a stored version's properties (tags, retention, hold, tier, restore)."""
-        cid = self._container(container)[0]
+        cid = self.container_row(container)[0]
         row = self._row(cid, container, key, version)
         if row.blob.marker:
             raise Conflict("The specified method is not allowed against this resource.", kind="marker", name=key)
@@ -293,8 +295,6 @@ class BlobsEngine(Containers, Uploads):
         self.update(container, key, version, lambda b: replace(b, restore=Restore(ready, ready + days * 86400.0)))
         return fresh
 
-    def _container(self, name: str) -> tuple[int, Container]:
-        return self.container_row(name)
 
 
 def _page(container: str, entries: list[object], truncated: bool) -> Page:

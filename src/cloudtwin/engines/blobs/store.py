@@ -75,7 +75,7 @@ class Row:
         self.wrapped: bytes = doc["w"]
         self.blob = Blob(container, key, version, bool(latest), bool(marker), size, doc["e"], modified,
                          props_from(doc["p"], tier), doc["d"], doc["n"], doc["sm"], doc["kr"], doc["cm"],
-                         restore, doc["ts"], noncurrent)
+                         restore, doc["ts"], noncurrent, (self.segments, self.wrapped))
 
 
 def blob_doc(blob: Blob, segments: Iterable[Segment], wrapped: bytes) -> bytes:
@@ -200,7 +200,8 @@ class BlobStore:
 
     # -- garbage ------------------------------------------------------------------------------------
     def discard(self, file_ids: Iterable[str]) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO garbage(file_id) VALUES (?)", [(f,) for f in file_ids])
+        """Forget body files (inline bodies, with no file, need nothing)."""
+        self.db.executemany("INSERT OR IGNORE INTO garbage(file_id) VALUES (?)", [(f,) for f in file_ids if f])
 
     def garbage(self, limit: int) -> list[str]:
         return [r[0] for r in self.db.all("SELECT file_id FROM garbage LIMIT ?", (limit,))]
