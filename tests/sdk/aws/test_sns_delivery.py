@@ -406,3 +406,21 @@ def test_lambda_and_email_subscriptions_are_recorded(sns: Any, sqs: Any, make_qu
     assert listed == {"lambda": sub["SubscriptionArn"], "email": "PendingConfirmation"}
     sns.publish(TopicArn=topic, Message="no functions yet")
     assert [notification(m)["Message"] for m in drain(sqs, dlq_url)] == ["no functions yet"]
+
+
+def test_attribute_filters_on_arrays_numbers_and_absence(sns: Any, sqs: Any,
+                                                         make_queue: Callable[..., tuple[str, str]],
+                                                         unique_name: str) -> None:
+    topic = sns.create_topic(Name=unique_name)["TopicArn"]
+    url, arn = make_queue("beds")
+    policy = {"beds": [{"anything-but": [100, 500]}], "vip": [{"exists": False}]}
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"FilterPolicy": json.dumps(policy)})
+    sends = {"mixed": {"beds": {"DataType": "Number.Array", "StringValue": "[100, 50]"}},
+             "taken": {"beds": {"DataType": "Number", "StringValue": "100"}},
+             "vip": {"beds": {"DataType": "Number", "StringValue": "7"},
+                     "vip": {"DataType": "String", "StringValue": "y"}},
+             "huge": {"beds": {"DataType": "Number", "StringValue": "1e12"}}}
+    for message, attributes in sends.items():
+        sns.publish(TopicArn=topic, Message=message, MessageAttributes=attributes)
+    sns.publish(TopicArn=topic, Message="no attributes")
+    assert sorted(notification(m)["Message"] for m in drain(sqs, url)) == ["huge", "mixed"]

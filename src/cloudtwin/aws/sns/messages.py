@@ -58,25 +58,31 @@ def attribute_values(raw: dict[str, dict[str, Any]]) -> tuple[dict[str, dict[str
 
 
 def _filter_value(name: str, data_type: str, text: str) -> Any:
+    """The value filters see: a number, a list (the .Array types), or the text itself."""
+    if data_type in ("String.Array", "Number.Array"):
+        return _array_value(name, data_type, text)
     if data_type.startswith("Number"):
         try:
             number = Decimal(text)
-        except InvalidOperation as exc:
-            raise invalid_value(f"Could not cast message attribute '{name}' value to number.") from exc
-        if not number.is_finite() or abs(number) > Decimal("1e9"):
-            raise invalid_value(f"Value {text} for parameter MessageAttributes is invalid. Reason: Number must be "
-                                f"between -1e9 and 1e9")
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite():
+            raise invalid_value(f"Could not cast message attribute '{name}' value to number.")
         return float(number)
-    if data_type == "String.Array":
-        try:
-            values = orjson.loads(text)
-        except orjson.JSONDecodeError:
-            values = None
-        if not isinstance(values, list) or any(isinstance(v, (list, dict)) for v in values):
-            raise invalid_parameter(f"Message attribute '{name}' has an invalid value for data type String.Array: "
-                                    f"must be a JSON array of strings, numbers, true, false or null")
-        return [float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in values]
     return text
+
+
+def _array_value(name: str, data_type: str, text: str) -> list[Any]:
+    try:
+        values = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        values = None
+    numbers_only = data_type == "Number.Array"
+    if not isinstance(values, list) or any(
+            isinstance(v, (list, dict)) or numbers_only and (isinstance(v, bool) or not isinstance(v, (int, float)))
+            for v in values):
+        raise invalid_parameter(f"Message attribute '{name}' has an invalid value for data type {data_type}")
+    return [float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in values]
 
 
 def structure(message: str, kind: str | None) -> dict[str, Any] | None:

@@ -212,23 +212,24 @@ class TopicsEngine:
 
     def _fan_out(self, entry: Entry, message: Message, envelope: Envelope) -> int:
         renderer = entry.topic.spec.renderer
-        body_document: Any = None
+        body: list[Any] = []  # the body parsed as JSON, once, when a body filter asks for it
         delivered = 0
         for sub in list(entry.subscriptions.values()):
-            if not sub.confirmed:
-                continue
-            if sub.pattern is not None:
-                if sub.spec.filter_scope == ON_BODY:
-                    if body_document is None:
-                        body_document = _json_object(message.body)
-                    document = body_document
-                else:
-                    document = message.filter_values
-                if not sub.pattern.matches(document):
-                    continue
-            if self.deliveries.send(renderer, sub, _for_subscriber(envelope, sub)):
-                delivered += 1
+            if sub.confirmed and _wants(sub, message, body):
+                delivered += self.deliveries.send(renderer, sub, _for_subscriber(envelope, sub))
         return delivered
+
+
+def _wants(sub: Subscription, message: Message, body: list[Any]) -> bool:
+    """Whether the subscription's filter lets the message through. A message without attributes
+    passes no attribute filter, not even "exists": false (as SNS documents it)."""
+    if sub.pattern is None:
+        return True
+    if sub.spec.filter_scope == ON_BODY:
+        if not body:
+            body.append(_json_object(message.body))
+        return sub.pattern.matches(body[0])
+    return bool(message.filter_values) and sub.pattern.matches(message.filter_values)
 
 
 def _for_subscriber(envelope: Envelope, sub: Subscription) -> Envelope:

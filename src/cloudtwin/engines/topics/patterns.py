@@ -138,14 +138,15 @@ def _compile_field(path: Path, conditions: list[Any]) -> Field:
                 raise Invalid("exists match pattern must be either true or false.", kind="pattern")
             absent_ok = absent_ok or not exists
             if exists:
-                compiled.append(_always)
+                compiled.append(_not_null)
             continue
         compiled.append(compile_condition(condition))
     return Field(path, tuple(compiled), absent_ok)
 
 
-def _always(value: Any) -> bool:
-    return True
+def _not_null(value: Any) -> bool:
+    """``exists: true`` needs a value: a key whose value is null does not count."""
+    return value is not None
 
 
 def compile_condition(condition: Any) -> Condition:

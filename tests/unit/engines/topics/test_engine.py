@@ -220,3 +220,11 @@ def test_subscribing_again_resends_the_token(engine: TopicsEngine, dispatch: Rec
     engine.subscribe(SCOPE, "t", hook)
     tokens = [e.context["token"] for _, e in dispatch.sent if e.purpose == "confirmation"]
     assert len(tokens) == 2 and tokens[0] == tokens[1]
+
+
+def test_a_message_without_attributes_passes_no_attribute_filter(engine: TopicsEngine, dispatch: Recorder) -> None:
+    engine.create_topic(SCOPE, TopicSpec("t"))
+    engine.subscribe(SCOPE, "t", SubscriptionSpec(queue("no-vip"), filter={"vip": [{"exists": False}]}))
+    engine.publish(SCOPE, "t", Message("bare"))
+    engine.publish(SCOPE, "t", Message("tagged", filter_values={"ward": "A"}))
+    assert [e.body for e in dispatch.to("no-vip")] == ["tagged"]

@@ -43,6 +43,8 @@ def matches(pattern: dict[str, Any], document: dict[str, Any]) -> bool:
     ({"vip": [{"exists": True}]}, {"vip": "no"}, True),
     ({"vip": [{"exists": True}]}, {}, False),
     ({"vip": [{"exists": False}]}, {}, True),
+    ({"vip": [{"exists": True}]}, {"vip": None}, False),
+    ({"price": [{"anything-but": [100, 500]}]}, {"price": [100, 50]}, True),
     ({"vip": [{"exists": False}]}, {"vip": "x"}, False),
     ({"ip": [{"cidr": "10.0.0.0/24"}]}, {"ip": "10.0.0.7"}, True),
     ({"ip": [{"cidr": "10.0.0.0/24"}]}, {"ip": "10.0.1.7"}, False),
