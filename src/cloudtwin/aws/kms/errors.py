@@ -15,7 +15,7 @@ from cloudtwin.engines.keys import (
 from cloudtwin.protocols.aws.errors import AwsError
 
 _INVALID = {
-    CIPHERTEXT: "InvalidCiphertextException", WRONG_KEY: "IncorrectKeyException", USAGE: "InvalidKeyUsageException",
+    CIPHERTEXT: "InvalidCiphertextException", USAGE: "InvalidKeyUsageException",
     UNSUPPORTED: "UnsupportedOperationException", GRANT_TOKEN: "InvalidGrantTokenException",
     IMPORT_TOKEN: "InvalidImportTokenException", IMPORT_TOKEN_EXPIRED: "ExpiredImportTokenException",
     KEY_MATERIAL: "IncorrectKeyMaterialException", "token": "InvalidMarkerException",
@@ -54,6 +54,9 @@ def to_aws(exc: EngineError) -> AwsError:
         return AwsError(code, _named(exc))
     if isinstance(exc, ConditionFailed) and exc.kind in _FAILED:
         return AwsError(_FAILED[exc.kind], exc.detail)
+    if isinstance(exc, Invalid) and exc.kind == WRONG_KEY:
+        return AwsError("IncorrectKeyException", "The key ID in the request does not identify a CMK that can "
+                        "perform this operation.")
     if isinstance(exc, Invalid):
         return AwsError(_INVALID.get(exc.kind, "ValidationException"), _named(exc))
     if isinstance(exc, LimitExceeded):

@@ -44,6 +44,7 @@ WRONG_KEY = "wrong-key"              # Invalid: made under another key than the 
 USAGE = "usage"                      # Invalid: the key cannot do that (usage or algorithm)
 UNSUPPORTED = "unsupported"          # Invalid: no key of this type or manager can do that
 DIGEST = "digest"                    # Invalid: a prehashed message of the wrong length
+PLAINTEXT = "plaintext"              # Invalid: too long for the key and algorithm
 PUBLIC_KEY = "public-key"            # Invalid: a peer's public key that is unreadable or of another curve
 SIGNATURE = "signature"              # ConditionFailed: the signature does not verify
 MAC_CHECK = "mac"                    # ConditionFailed: the MAC does not verify

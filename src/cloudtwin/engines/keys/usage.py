@@ -20,7 +20,7 @@ from cloudtwin.engines._kernel.scope import Scope
 from cloudtwin.engines.keys import crypto, envelope
 from cloudtwin.engines.keys.catalog import KeyCatalog, check_state, key_error
 from cloudtwin.engines.keys.model import (
-    AGREE, CIPHERTEXT, DIGEST, ENCRYPT, KEY_TYPES, MAC, MAC_CHECK, PUBLIC_KEY, SIGN, SIGNATURE, SYMMETRIC_GCM,
+    AGREE, CIPHERTEXT, DIGEST, ENCRYPT, KEY_TYPES, MAC, MAC_CHECK, PLAINTEXT, PUBLIC_KEY, SIGN, SIGNATURE, SYMMETRIC_GCM,
     UNSUPPORTED, USAGE, WRONG_KEY, DataKey, DataKeyPair, Decrypted, Encrypted, KeyInfo,
 )
 
@@ -48,7 +48,7 @@ class KeyCrypto:
             return Encrypted(key.key_id, blob, key.material_id)
         private = self.catalog.private_key(key)
         if len(plaintext) > crypto.rsa_max_plaintext(private, algorithm):
-            raise Invalid(f"Plaintext is too long for {key.type.name} with {algorithm}", kind="plaintext")
+            raise Invalid(f"Plaintext is too long for {key.type.name} with {algorithm}", kind=PLAINTEXT)
         return Encrypted(key.key_id, crypto.rsa_encrypt(private, algorithm, plaintext), key.material_id)
 
     def decrypt(self, scope: Scope, ciphertext: bytes, context: Context = None, ref: str | None = None,
@@ -59,8 +59,8 @@ class KeyCrypto:
             return self._rsa_decrypt(named, ciphertext, algorithm)
         key = self._blob_key(scope, ciphertext)
         if named is not None and named.key_id != key.key_id:
-            raise key_error(Invalid, WRONG_KEY, named, scope, "The key ID in the request does not identify "
-                            "a KMS key that can perform this operation.")
+            raise key_error(Invalid, WRONG_KEY, named, scope, "The key named is not the key that made this "
+                            "ciphertext.")
         self.catalog.check_usable(key, ENCRYPT, "Decrypt")
         self._check_algorithm(key, algorithm, key.type.encryption)
         header = envelope.read_header(ciphertext)
