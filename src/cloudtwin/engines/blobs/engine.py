@@ -163,11 +163,10 @@ class BlobsEngine(Containers, Uploads):
                                                     < blob.restore.expires_at):
             raise Conflict("The operation is not valid for the object's storage class", kind="archived",
                            name=blob.key)
-        segments, wrapped = blob.body or self._row(self.container_row(blob.container)[0], blob.container, blob.key,
-                                                   blob.version).blob.body
-        data_key = self.sealer.open_key(scope, blob.sealing_mode, blob.key_ref, wrapped, sealing, {})
+        row = blob.body or self._row(self.container_row(blob.container)[0], blob.container, blob.key, blob.version)
+        data_key = self.sealer.open_key(scope, blob.sealing_mode, blob.key_ref, row.wrapped, sealing, {})
         last = blob.size - 1 if end is None else min(end, blob.size - 1)
-        return self.bodies.read(segments, data_key, start, last)
+        return self.bodies.read(row.segments, data_key, start, last)
 
     def _row(self, cid: int, container: str, key: str, version: str | None) -> Row:
         if version is None:

@@ -97,7 +97,7 @@ class Blob:
     restore: Restore | None
     tier_since: float
     noncurrent_since: float | None
-    #: Where the engine keeps the body (opaque to callers), so a read needs no second lookup.
+    #: The engine's record of the body (opaque to callers), so a read needs no second lookup.
     body: Any = field(default=None, compare=False, repr=False)
 
     @property

@@ -62,20 +62,25 @@ def props_from(doc: dict[str, Any], tier: str) -> Props:
 
 
 class Row:
-    """A blob version as stored: the public ``Blob`` plus what only the engine needs."""
+    """A blob version as stored: the public ``Blob`` plus what only the engine needs (its
+    segments are decoded only when asked for: listings never need them)."""
 
-    __slots__ = ("seq", "blob", "segments", "wrapped")
+    __slots__ = ("seq", "blob", "_segments", "wrapped")
 
     def __init__(self, container: str, row: tuple[Any, ...]) -> None:
         seq, key, version, latest, marker, size, modified, tier, noncurrent, raw = row
         doc = decode(raw)
         restore = Restore(*doc["rs"]) if doc.get("rs") else None
         self.seq: int = seq
-        self.segments = [Segment.decode(s) for s in doc["sg"]]
+        self._segments: list[Any] = doc["sg"]
         self.wrapped: bytes = doc["w"]
         self.blob = Blob(container, key, version, bool(latest), bool(marker), size, doc["e"], modified,
                          props_from(doc["p"], tier), doc["d"], doc["n"], doc["sm"], doc["kr"], doc["cm"],
-                         restore, doc["ts"], noncurrent, (self.segments, self.wrapped))
+                         restore, doc["ts"], noncurrent, self)
+
+    @property
+    def segments(self) -> list[Segment]:
+        return [Segment.decode(s) for s in self._segments]
 
 
 def blob_doc(blob: Blob, segments: Iterable[Segment], wrapped: bytes) -> bytes:
