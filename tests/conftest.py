@@ -3,6 +3,9 @@
 ``server`` is started once per xdist worker as a separate process (``python -m cloudtwin up``)
 on a free port with its own data dir, so tests exercise the real wire, exactly as users do.
 ``ServerProcess`` can also be used directly by tests that kill and restart a server.
+
+Tests that move the server's clock far (days) use ``private_server`` (one per test module):
+the shared server's clock must stay near the wall clock, which clients sign requests with.
 """
 
 from __future__ import annotations
@@ -101,9 +104,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     process.stop()
 
 
-@pytest.fixture(scope="session")
-def aws(server: ServerProcess) -> Any:
-    """``aws("dynamodb")`` -> a boto3 client for the live server."""
+@pytest.fixture(scope="module")
+def private_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A server for one test module alone: for tests that move its clock far."""
+    process = ServerProcess(tmp_path_factory.mktemp("private") / "data").start()
+    yield process
+    process.stop()
+
+
+def client_factory(server: ServerProcess) -> Any:
     import boto3
     from botocore.config import Config
 
@@ -114,6 +123,12 @@ def aws(server: ServerProcess) -> Any:
         return boto3.client(service, endpoint_url=server.endpoint, config=config, **kwargs)
 
     return client
+
+
+@pytest.fixture(scope="session")
+def aws(server: ServerProcess) -> Any:
+    """``aws("dynamodb")`` -> a boto3 client for the live server."""
+    return client_factory(server)
 
 
 @pytest.fixture

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import ServerProcess
 
 
 def codes(excinfo: pytest.ExceptionInfo[ClientError]) -> str:
@@ -43,33 +41,6 @@ def test_backup_and_restore(ddb: Any, make_table: Any, unique_name: str) -> None
     with pytest.raises(ClientError) as excinfo:
         ddb.describe_backup(BackupArn=details["BackupArn"])
     assert codes(excinfo) == "BackupNotFoundException"
-
-
-def test_point_in_time_recovery(ddb: Any, make_table: Any, unique_name: str, server: ServerProcess) -> None:
-    name = make_table()
-    with pytest.raises(ClientError) as excinfo:
-        ddb.restore_table_to_point_in_time(SourceTableName=name, TargetTableName=f"{unique_name}-x",
-                                           UseLatestRestorableTime=True)
-    assert codes(excinfo) == "PointInTimeRecoveryUnavailableException"
-    ddb.update_continuous_backups(TableName=name,
-                                  PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
-    status = ddb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
-    assert status["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED"
-    ddb.put_item(TableName=name, Item={"pk": {"S": "a"}, "v": {"N": "1"}})
-    ddb.put_item(TableName=name, Item={"pk": {"S": "b"}, "v": {"N": "1"}})
-    server.advance_clock("1h")
-    good = datetime.fromtimestamp(server.get("/_cloudtwin/clock")["now"], timezone.utc)
-    server.advance_clock("1h")
-    ddb.put_item(TableName=name, Item={"pk": {"S": "a"}, "v": {"N": "2"}})
-    ddb.delete_item(TableName=name, Key={"pk": {"S": "b"}})
-    ddb.put_item(TableName=name, Item={"pk": {"S": "c"}, "v": {"N": "3"}})
-    target = f"{unique_name}-pitr"
-    ddb.restore_table_to_point_in_time(SourceTableName=name, TargetTableName=target, RestoreDateTime=good)
-    items = {i["pk"]["S"]: i["v"]["N"] for i in ddb.scan(TableName=target)["Items"]}
-    assert items == {"a": "1", "b": "1"}
-    latest = ddb.restore_table_to_point_in_time(SourceTableName=name, TargetTableName=f"{target}-now",
-                                                UseLatestRestorableTime=True)
-    assert latest["TableDescription"]["ItemCount"] == 2
 
 
 def test_resource_policy(ddb: Any, make_table: Any) -> None:

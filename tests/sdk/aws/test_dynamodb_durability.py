@@ -58,22 +58,6 @@ def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
         server.stop()
 
 
-def test_ttl_expiry_by_moving_the_clock(ddb: Any, make_table: Any, server: ServerProcess) -> None:
-    name = make_table()
-    ddb.update_time_to_live(TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})
-    now = int(server.get("/_cloudtwin/clock")["now"])
-    ddb.put_item(TableName=name, Item={"pk": {"S": "soon"}, "expires": {"N": str(now + 3600)}})
-    ddb.put_item(TableName=name, Item={"pk": {"S": "later"}, "expires": {"N": str(now + 30 * 86400)}})
-    ddb.put_item(TableName=name, Item={"pk": {"S": "never"}})
-    ddb.put_item(TableName=name, Item={"pk": {"S": "not-a-number"}, "expires": {"S": "soon"}})
-    server.advance_clock("2h")
-    assert "Item" not in ddb.get_item(TableName=name, Key={"pk": {"S": "soon"}})
-    assert "Item" in ddb.get_item(TableName=name, Key={"pk": {"S": "later"}})
-    server.advance_clock("31d")
-    remaining = sorted(i["pk"]["S"] for i in ddb.scan(TableName=name)["Items"])
-    assert remaining == ["never", "not-a-number"]
-
-
 def test_reset_forgets_tables(aws: Any, server: ServerProcess) -> None:
     private = aws("dynamodb", aws_access_key_id="999999999999", aws_secret_access_key="x")
     private.create_table(TableName="to-forget", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],

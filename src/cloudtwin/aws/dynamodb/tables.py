@@ -52,8 +52,8 @@ def list_tables(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, Any
 def delete_table(env: DynamoEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
     name = table_name(p)
     if env.tables.table_spec(ctx.scope, name).meta.get("deletion_protection"):
-        raise validation_error(f"Resource cannot be deleted as it is currently protected against deletion. "
-                               f"Disable deletion protection first.")
+        raise validation_error("Resource cannot be deleted as it is currently protected against deletion. "
+                               "Disable deletion protection first.")
     info = env.tables.delete_table(ctx.scope, name)
     return {"TableDescription": describe(ctx.scope, info, "DELETING")}
 

@@ -28,7 +28,7 @@ from cloudtwin.engines.tables.catalog import Catalog, Table
 from cloudtwin.engines.tables.model import IndexSpec, Item, Page, TableInfo, TableSpec, WriteAction
 from cloudtwin.engines.tables.ranges import KeyRange, partition, resume_point, sort_bounds
 from cloudtwin.engines.tables.snapshots import Snapshots
-from cloudtwin.engines.tables.store import SCHEMA, TableStore, decode, encode, key_hash
+from cloudtwin.engines.tables.store import SCHEMA, TableStore, decode, encode
 from cloudtwin.engines.tables.values import item_size
 from cloudtwin.storage import Storage
 
