@@ -145,6 +145,9 @@ def test_subscribe_errors(sns: Any, unique_name: str) -> None:
     assert error_of(sns.subscribe, TopicArn=arn, Protocol="sqs", Endpoint=queue_arn("q.fifo"))[1].endswith(
         "FIFO SQS Queues can not be subscribed to standard SNS topics")
     assert error_of(sns.subscribe, TopicArn=arn + "-gone", Protocol="sqs", Endpoint=queue_arn("q"))[0] == "NotFound"
+    fifo = sns.create_topic(Name=f"{unique_name}.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
+    assert error_of(sns.subscribe, TopicArn=fifo, Protocol="email", Endpoint="a@example.com") == (
+        "InvalidParameter", "Invalid parameter: Invalid protocol type: email")
     sub = sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn(unique_name))["SubscriptionArn"]
     code, message = error_of(sns.set_subscription_attributes, SubscriptionArn=sub, AttributeName="FilterPolicy",
                              AttributeValue='{"w": [{"prefix": 5}]}')

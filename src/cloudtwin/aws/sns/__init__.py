@@ -26,8 +26,7 @@ LIMITATIONS (known differences from AWS):
   EventBridge rule); per-topic quotas on filter policies (200) are not enforced.
 - HTTP deliveries have no concurrency cap per endpoint: each one is its own connection, with
   a 15 s timeout; redirects are not followed.
-- Email and application endpoints are never confirmed, and FIFO topics accept subscriptions of
-  any protocol (AWS allows only SQS); archive and replay of FIFO topics are not implemented.
+- Archive and replay of FIFO topics (ArchivePolicy, ReplayPolicy) are stored, not performed.
 """
 
 from cloudtwin.aws._face import Face, Operations

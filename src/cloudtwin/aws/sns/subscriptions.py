@@ -70,6 +70,8 @@ def subscribe(env: SnsEnv, ctx: RequestContext, p: Params) -> dict[str, Any]:
     if protocol not in PROTOCOLS:
         raise invalid_parameter(f"Amazon SNS does not support this protocol string: {protocol}")
     topic = env.topics.topic(scope, name)
+    if topic.spec.ordered and protocol != "sqs":
+        raise invalid_parameter(f"Invalid protocol type: {protocol}")
     if protocol == "sqs" and endpoint.endswith(".fifo") and not topic.spec.ordered:
         raise invalid_parameter("Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to "
                                 "standard SNS topics")
