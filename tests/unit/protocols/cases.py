@@ -8,6 +8,7 @@ says ``protocol: query`` and, like the legacy SQS query model did, wraps each re
 from __future__ import annotations
 
 import copy
+import os
 from functools import cache
 from typing import Any
 
@@ -23,9 +24,12 @@ CASES = [
     ("cloudwatch", "query"), ("iam", "query"), ("events", "json"), ("sts", "query"), ("route53", "rest-xml"),
 ]
 
-#: Few examples per operation: there are ~900 operations, and the suite must stay quick.
+#: Few examples per operation: there are ~900 operations, and the suite must stay quick. For a
+#: deeper, random run: CLOUDTWIN_PROTOCOL_EXAMPLES=50 pytest tests/unit/protocols
+SCALE = int(os.environ.get("CLOUDTWIN_PROTOCOL_EXAMPLES", "0"))
 EXAMPLES = settings(
-    max_examples=3, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+    max_examples=SCALE or 3, deadline=None, derandomize=not SCALE, database=None,
+    suppress_health_check=list(HealthCheck),
 )
 
 

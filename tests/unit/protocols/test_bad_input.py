@@ -12,13 +12,13 @@ from functools import cache
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cloudtwin.protocols.aws.models import service_model
 from cloudtwin.protocols.http import HttpRequest
 from tests.unit.protocols.botocore_wire import botocore_parse, botocore_request
-from tests.unit.protocols.cases import CASES, case_id, oracle_operation
+from tests.unit.protocols.cases import CASES, SCALE, case_id, oracle_operation
 from tests.unit.protocols.faces import answer
 from tests.unit.protocols.shape_strategies import top_level
 
@@ -84,7 +84,8 @@ def _assert_clean_error(service: str, protocol: str, request: HttpRequest) -> No
 
 
 @pytest.mark.parametrize(("service", "protocol"), CASES, ids=[case_id(c) for c in CASES])
-@settings(max_examples=40, deadline=None, derandomize=True, database=None)
+@settings(max_examples=SCALE * 10 or 40, deadline=None, derandomize=not SCALE, database=None,
+          suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_junk_gets_a_clean_4xx(service: str, protocol: str, data: Any) -> None:
     request = data.draw(junk_requests(service) | damaged_requests(service, protocol))
