@@ -5,12 +5,38 @@ requests, ranges, CORS, and the errors S3 answers with."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+import boto3
 import pytest
 import requests
 from botocore.exceptions import ClientError
+
+from tests.conftest import ServerProcess
+
+
+def bucket_name(unique_name: str, prefix: str = "") -> str:
+    return (prefix + unique_name.lower())[-50:].lstrip("-")
+
+
+def make_bucket(s3: Any, unique_name: str, **kwargs: Any) -> str:
+    name = bucket_name(unique_name)
+    s3.create_bucket(Bucket=name, **kwargs)
+    return name
+
+
+def private_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A server of the module's own, for tests that move its clock (the shared one's clock must
+    stay near the wall clock that signs presigned links)."""
+    process = ServerProcess(tmp_path_factory.mktemp("s3") / "data").start()
+    yield process
+    process.stop()
+
+
+def client(server: ServerProcess, service: str = "s3", **kwargs: Any) -> Any:
+    return boto3.client(service, endpoint_url=server.endpoint, region_name="us-east-1", **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -20,9 +46,7 @@ def s3(aws: Any) -> Any:
 
 @pytest.fixture
 def bucket(s3: Any, unique_name: str) -> str:
-    name = unique_name.lower()[-50:].lstrip("-")
-    s3.create_bucket(Bucket=name)
-    return name
+    return make_bucket(s3, unique_name)
 
 
 def error_code(excinfo: pytest.ExceptionInfo[ClientError]) -> str:
@@ -34,7 +58,7 @@ def status(excinfo: pytest.ExceptionInfo[ClientError]) -> int:
 
 
 def test_bucket_lifecycle_and_naming_rules(s3: Any, unique_name: str) -> None:
-    name = unique_name.lower()[-50:].lstrip("-")
+    name = bucket_name(unique_name)
     assert s3.create_bucket(Bucket=name)["Location"] == f"/{name}"
     assert name in [b["Name"] for b in s3.list_buckets()["Buckets"]]
     s3.head_bucket(Bucket=name)

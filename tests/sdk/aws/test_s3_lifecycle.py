@@ -11,40 +11,32 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.conftest import ServerProcess
-from tests.sdk.aws.test_s3 import error_code, status
+from tests.sdk.aws.test_s3 import client, error_code, make_bucket, private_server, status
 
 
-@pytest.fixture(scope="module")
-def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("lifecycle") / "data").start()
-    yield process
-    process.stop()
+own_server = pytest.fixture(scope="module")(private_server)
 
 
 @pytest.fixture(scope="module")
 def s3(own_server: ServerProcess) -> Any:
-    return boto3.client("s3", endpoint_url=own_server.endpoint, region_name="us-east-1")
+    return client(own_server)
 
 
 @pytest.fixture(scope="module")
 def kms(own_server: ServerProcess) -> Any:
-    return boto3.client("kms", endpoint_url=own_server.endpoint, region_name="us-east-1")
+    return client(own_server, "kms")
 
 
 @pytest.fixture
 def bucket(s3: Any, unique_name: str) -> str:
-    name = unique_name.lower()[-50:].lstrip("-")
-    s3.create_bucket(Bucket=name)
-    return name
+    return make_bucket(s3, unique_name)
 
 
 def test_transition_expiration_and_filters(s3: Any, own_server: ServerProcess, bucket: str) -> None:

@@ -9,50 +9,36 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
 import requests
 from botocore.config import Config
 
-from collections.abc import Iterator
-
 from tests.conftest import ServerProcess
+from tests.sdk.aws.test_s3 import client, make_bucket, private_server
 
-
-def _server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("presign") / "data").start()
-    yield process
-    process.stop()
-
-
-own_server = pytest.fixture(scope="module")(_server)
-clock_server = pytest.fixture(_server)
+own_server = pytest.fixture(scope="module")(private_server)
+clock_server = pytest.fixture(private_server)
 
 
 @pytest.fixture(scope="module")
 def s3(own_server: ServerProcess) -> Any:
-    return boto3.client("s3", endpoint_url=own_server.endpoint, region_name="us-east-1")
+    return client(own_server)
 
 
 @pytest.fixture
 def bucket(s3: Any, unique_name: str) -> str:
-    name = unique_name.lower()[-50:].lstrip("-")
-    s3.create_bucket(Bucket=name)
-    return name
+    return make_bucket(s3, unique_name)
 
 
 @pytest.fixture(params=["s3v4", "s3"], ids=["sigv4", "sigv2"])
 def signer(request: pytest.FixtureRequest, own_server: ServerProcess) -> Any:
     """A client that presigns with SigV4 (X-Amz-* query) or SigV2 (boto3's default for S3)."""
-    config = Config(signature_version=request.param)
-    return boto3.client("s3", endpoint_url=own_server.endpoint, region_name="us-east-1", config=config)
+    return client(own_server, config=Config(signature_version=request.param))
 
 
 @pytest.mark.parametrize("version", ["s3v4", "s3"], ids=["sigv4", "sigv2"])
 def test_spotify_presigned_get_expires_on_the_clock(clock_server: ServerProcess, version: str) -> None:
-    s3 = boto3.client("s3", endpoint_url=clock_server.endpoint, region_name="us-east-1")
-    signer = boto3.client("s3", endpoint_url=clock_server.endpoint, region_name="us-east-1",
-                          config=Config(signature_version=version))
+    s3, signer = client(clock_server), client(clock_server, config=Config(signature_version=version))
     bucket = "spotify-songs"
     s3.create_bucket(Bucket=bucket)
     song = b"ID3" + bytes(range(256)) * 64
@@ -87,8 +73,7 @@ def test_presigned_put_uploads(s3: Any, signer: Any, bucket: str) -> None:
 
 
 def test_unknown_access_keys_are_not_verified(own_server: ServerProcess, s3: Any, bucket: str) -> None:
-    stranger = boto3.client("s3", endpoint_url=own_server.endpoint, region_name="us-east-1",
-                            aws_access_key_id="AKIDSTRANGER", aws_secret_access_key="whatever")
+    stranger = client(own_server, aws_access_key_id="AKIDSTRANGER", aws_secret_access_key="whatever")
     s3.put_object(Bucket=bucket, Key="k", Body=b"v")
     url = stranger.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "k"}, ExpiresIn=60)
     assert requests.get(url).content == b"v"

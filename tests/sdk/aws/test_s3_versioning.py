@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.sdk.aws.test_s3 import bucket, error_code, s3, status  # noqa: F401  (fixtures)
+from tests.sdk.aws.test_s3 import bucket, error_code, make_bucket, s3, status  # noqa: F401  (fixtures)
 
 
 def server_now(server: Any) -> datetime:
@@ -69,9 +69,7 @@ def test_suspended_versioning_writes_null_versions(s3: Any, bucket: str) -> None
 
 @pytest.fixture
 def locked_bucket(s3: Any, unique_name: str) -> str:  # noqa: F811
-    name = ("lk-" + unique_name.lower())[-50:].lstrip("-")
-    s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
-    return name
+    return make_bucket(s3, unique_name, ObjectLockEnabledForBucket=True)
 
 
 def test_governance_retention_and_bypass(s3: Any, server: Any, locked_bucket: str) -> None:  # noqa: F811

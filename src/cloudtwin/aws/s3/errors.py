@@ -44,9 +44,6 @@ def delete_marker_headers(exc: EngineError) -> dict[str, str]:
 
 
 def _not_found(exc: NotFound) -> AwsError:
-    if exc.kind in _KEY_ERRORS:
-        code, status = _KEY_ERRORS[exc.kind]
-        return AwsError(code, exc.detail, status)
     code, field = _NOT_FOUND.get(exc.kind, ("NoSuchKey", "Key"))
     return AwsError(code, exc.detail, 404, fields={field: exc.name}, headers=delete_marker_headers(exc))
 
@@ -67,14 +64,13 @@ def _invalid(exc: Invalid) -> AwsError:
         if exc.name == "missing":
             return AwsError("InvalidRequest", "The object was stored using a form of Server Side Encryption. "
                             "The correct parameters must be provided to retrieve the object.")
-        return AwsError("InvalidArgument", exc.detail)
-    if exc.kind in _KEY_ERRORS:
-        code, status = _KEY_ERRORS[exc.kind]
-        return AwsError(code, exc.detail, status)
     return AwsError("InvalidArgument", exc.detail)
 
 
 def to_aws(exc: EngineError) -> AwsError:
+    if exc.kind in _KEY_ERRORS:  # the object's KMS key refused: S3 answers with KMS's error
+        code, status = _KEY_ERRORS[exc.kind]
+        return AwsError(code, exc.detail, status)
     if isinstance(exc, NotFound):
         return _not_found(exc)
     if isinstance(exc, AlreadyExists):
@@ -85,9 +81,6 @@ def to_aws(exc: EngineError) -> AwsError:
                         "is shared by all users of the system. Please select a different name and try again.", 409,
                         fields={"BucketName": exc.name})
     if isinstance(exc, Conflict):
-        if exc.kind in _KEY_ERRORS:
-            code, status = _KEY_ERRORS[exc.kind]
-            return AwsError(code, exc.detail, status)
         code, status = _CONFLICT.get(exc.kind, ("InvalidRequest", 400))
         return AwsError(code, exc.detail, status, headers=delete_marker_headers(exc))
     if isinstance(exc, PreconditionFailed):

@@ -47,7 +47,7 @@ class Segment:
     @classmethod
     def decode(cls, row: Sequence[object]) -> "Segment":
         inline = row[3] if len(row) > 3 else None
-        return cls(str(row[0]), int(row[1]), bytes(row[2]), inline)  # type: ignore[arg-type, call-overload]
+        return cls(str(row[0]), int(row[1]), bytes(row[2]), inline)  # type: ignore[call-overload, arg-type]
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class BodyStore:
 
     def __init__(self, root: Path | None, durable: bool) -> None:
         self._scratch = tempfile.TemporaryDirectory(prefix="cloudtwin-blobs-") if root is None else None
-        self.root = Path(self._scratch.name) if self._scratch else root  # type: ignore[assignment]
+        self.root: Path = Path(self._scratch.name) if self._scratch else Path(str(root))
         self.durable = durable
         self.tmp = self.root / "tmp"
         self.tmp.mkdir(parents=True, exist_ok=True)
@@ -94,7 +94,8 @@ class BodyStore:
         body becomes visible (a mismatch raises Invalid and leaves nothing behind)."""
         iv = os.urandom(_BLOCK)
         encryptor = _cipher(key, iv).encryptor()
-        hashers = [hashlib.md5(), *(d.new() for d in digests)]
+        md5 = hashlib.md5()
+        hashers: list[Hasher] = [md5, *(d.new() for d in digests)]
         pending: list[bytes] = []
         size = 0
         source = iter(chunks)
@@ -105,10 +106,10 @@ class BodyStore:
             size += len(chunk)
             if size > INLINE_MAX:
                 segment = self._write_file(pending, source, encryptor, hashers, digests, iv, size)
-                return Written(segment, hashers[0].hexdigest(), _check_digests(digests, hashers[1:]))
+                return Written(segment, md5.hexdigest(), _check_digests(digests, hashers[1:]))
         computed = _check_digests(digests, hashers[1:])
         inline = b"".join(pending) + encryptor.finalize()
-        return Written(Segment("", size, iv, inline), hashers[0].hexdigest(), computed)
+        return Written(Segment("", size, iv, inline), md5.hexdigest(), computed)
 
     def _write_file(self, pending: list[bytes], source: Iterator[bytes], encryptor: CipherContext,
                     hashers: list[Hasher], digests: Sequence[Digest], iv: bytes, size: int) -> Segment:

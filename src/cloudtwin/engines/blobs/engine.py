@@ -23,7 +23,6 @@ from cloudtwin.clock import Clock
 from cloudtwin.engines._kernel.errors import Conflict, NotFound, PreconditionFailed
 from cloudtwin.engines._kernel.ids import new_hex
 from cloudtwin.engines._kernel.scope import Scope
-from cloudtwin.engines.blobs.containers import Containers
 from cloudtwin.engines.blobs.bodies import BodyStore, Segment
 from cloudtwin.engines.blobs.lifecycle import apply_rules
 from cloudtwin.engines.blobs.listing import walk
@@ -43,7 +42,7 @@ def new_version_id() -> str:
     return new_hex(16)
 
 
-class BlobsEngine(Containers, Uploads):
+class BlobsEngine(Uploads):
     def __init__(self, storage: Storage, clock: Clock, keys: KeyProvider | None = None,
                  on_event: EventSink | None = None, tier_order: Sequence[str] = (),
                  archive_tiers: Iterable[str] = ()) -> None:
@@ -95,7 +94,7 @@ class BlobsEngine(Containers, Uploads):
         written = self.bodies.write(chunks, data_key, digests)
         segment, now = written.segment, self.clock.now()
         blob = Blob(container, key, "", True, False, segment.size, written.md5, now,
-                    self._with_default_retention(box, props, now), written.digests, 0, sealing.mode, key_ref,
+                    self.with_default_retention(box, props, now), written.digests, 0, sealing.mode, key_ref,
                     key_md5(sealing.customer_key) if sealing.mode == "customer" else b"", None, now, None)
         try:
             return self.install(scope, cid, box, blob, [segment], wrapped, how)
@@ -140,7 +139,7 @@ class BlobsEngine(Containers, Uploads):
                                          kind="blob", name=key)
 
     @staticmethod
-    def _with_default_retention(box: Container, props: Props, now: float) -> Props:
+    def with_default_retention(box: Container, props: Props, now: float) -> Props:
         if props.retention is not None or box.default_retention is None:
             return props
         mode, seconds = box.default_retention
@@ -296,8 +295,8 @@ class BlobsEngine(Containers, Uploads):
 
 
 
-def _page(container: str, entries: list[object], truncated: bool) -> Page:
-    blobs = [Row(container, e).blob for e in entries if isinstance(e, tuple)]  # type: ignore[arg-type]
+def _page(container: str, entries: Sequence[object], truncated: bool) -> Page:
+    blobs = [Row(container, e).blob for e in entries if isinstance(e, tuple)]
     prefixes = [e for e in entries if isinstance(e, str)]
     last = entries[-1] if entries else None
     next_key = last if isinstance(last, str) else (last[1] if last else "")  # type: ignore[index]

@@ -123,11 +123,13 @@ class BlobStore:
 
     # -- blobs ------------------------------------------------------------------------------------
     def latest(self, cid: int, key: str) -> tuple[Any, ...] | None:
-        return self.db.one(f"SELECT {_BLOB_COLUMNS} FROM blobs WHERE cid=? AND key=? AND latest=1", (cid, key))
+        row: tuple[Any, ...] | None = self.db.one(f"SELECT {_BLOB_COLUMNS} FROM blobs WHERE cid=? AND key=? AND latest=1", (cid, key))
+        return row
 
     def version(self, cid: int, key: str, version: str) -> tuple[Any, ...] | None:
-        return self.db.one(f"SELECT {_BLOB_COLUMNS} FROM blobs WHERE cid=? AND key=? AND version=?",
-                           (cid, key, version))
+        row: tuple[Any, ...] | None = self.db.one(
+            f"SELECT {_BLOB_COLUMNS} FROM blobs WHERE cid=? AND key=? AND version=?", (cid, key, version))
+        return row
 
     def newest_other(self, cid: int, key: str) -> int | None:
         row = self.db.one("SELECT max(seq) FROM blobs WHERE cid=? AND key=?", (cid, key))

@@ -8,30 +8,34 @@ completed etag is the cloud's composite form: the MD5 of the parts' MD5s, "-" an
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from cloudtwin.engines._kernel.errors import Invalid, LimitExceeded, NotFound
 from cloudtwin.engines._kernel.ids import new_hex
 from cloudtwin.engines._kernel.scope import Scope
-from cloudtwin.engines.blobs.bodies import Segment
-from cloudtwin.engines.blobs.model import Blob, Digest, Part, Props, Sealing, Upload
-from cloudtwin.engines.blobs.sealing import key_md5
+from cloudtwin.engines.blobs.bodies import BodyStore, Segment
+from cloudtwin.engines.blobs.containers import Containers
+from cloudtwin.engines.blobs.model import Blob, Container, Digest, Part, Props, Sealing, Upload
+from cloudtwin.engines.blobs.sealing import Sealer, key_md5
 from cloudtwin.engines.blobs.store import props_doc, props_from
 
-if TYPE_CHECKING:
-    from cloudtwin.engines.blobs.engine import BlobsEngine
 
 
-def _upload_from(upload_id: str, container: str, key: str, initiated: float, doc: dict) -> Upload:  # type: ignore[type-arg]
+def _upload_from(upload_id: str, container: str, key: str, initiated: float, doc: dict[str, Any]) -> Upload:
     return Upload(upload_id, container, key, initiated, props_from(doc["p"], doc["tier"]), doc["sm"], doc["kr"],
                   tuple(doc["dn"]))
 
 
-class Uploads:
+class Uploads(Containers):
     """The multipart half of the blob engine (mixed into BlobsEngine)."""
 
-    def start_upload(self: "BlobsEngine", scope: Scope, container: str, key: str, props: Props,
+    bodies: BodyStore
+    sealer: Sealer
+    install: Callable[[Scope, int, Container, Blob, list[Segment], bytes, str], Blob]
+    with_default_retention: Callable[[Container, Props, float], Props]
+
+    def start_upload(self, scope: Scope, container: str, key: str, props: Props,
                      sealing: Sealing = Sealing(), digest_names: Sequence[str] = ()) -> Upload:
         cid, _ = self.container_row(container)
         data_key, wrapped, key_ref = self.sealer.new_key(scope, sealing)
@@ -43,7 +47,7 @@ class Uploads:
             self.store.insert_upload(upload_id, cid, key, self.clock.now(), doc)
         return _upload_from(upload_id, container, key, self.clock.now(), doc)
 
-    def _upload(self: "BlobsEngine", container: str, key: str, upload_id: str) -> tuple[int, float, dict]:  # type: ignore[type-arg]
+    def _upload(self, container: str, key: str, upload_id: str) -> tuple[int, float, dict[str, Any]]:
         cid, _ = self.container_row(container)
         found = self.store.upload(upload_id)
         if found is None or found[0] != cid or found[1] != key:
@@ -51,11 +55,11 @@ class Uploads:
                            "may have been aborted or completed.", kind="upload", name=upload_id)
         return cid, found[2], found[3]
 
-    def upload_info(self: "BlobsEngine", container: str, key: str, upload_id: str) -> Upload:
+    def upload_info(self, container: str, key: str, upload_id: str) -> Upload:
         _, initiated, doc = self._upload(container, key, upload_id)
         return _upload_from(upload_id, container, key, initiated, doc)
 
-    def put_part(self: "BlobsEngine", scope: Scope, container: str, key: str, upload_id: str, number: int,
+    def put_part(self, scope: Scope, container: str, key: str, upload_id: str, number: int,
                  chunks: Iterable[bytes], digests: Sequence[Digest] = (), sealing: Sealing | None = None) -> Part:
         _, _, doc = self._upload(container, key, upload_id)
         data_key = self.sealer.open_key(scope, doc["sm"], doc["kr"], doc["w"], sealing, {})
@@ -69,21 +73,21 @@ class Uploads:
             self.store.put_part(upload_id, number, segment.size, etag, now, {"sg": segment.encode(), "d": computed})
         return Part(number, segment.size, etag, now, computed)
 
-    def parts(self: "BlobsEngine", container: str, key: str, upload_id: str) -> list[Part]:
+    def parts(self, container: str, key: str, upload_id: str) -> list[Part]:
         self._upload(container, key, upload_id)
         return [Part(n, size, etag, at, doc["d"]) for n, size, etag, at, doc in self.store.parts(upload_id)]
 
-    def uploads(self: "BlobsEngine", container: str) -> list[Upload]:
+    def uploads(self, container: str) -> list[Upload]:
         cid, _ = self.container_row(container)
         return [_upload_from(u, container, k, at, doc) for u, k, at, doc in self.store.uploads(cid)]
 
-    def abort_upload(self: "BlobsEngine", container: str, key: str, upload_id: str) -> None:
+    def abort_upload(self, container: str, key: str, upload_id: str) -> None:
         self._upload(container, key, upload_id)
         with self.db.atomic():
             self.store.discard(p[4]["sg"][0] for p in self.store.parts(upload_id))
             self.store.delete_upload(upload_id)
 
-    def complete_upload(self: "BlobsEngine", scope: Scope, container: str, key: str, upload_id: str,
+    def complete_upload(self, scope: Scope, container: str, key: str, upload_id: str,
                         chosen: Sequence[tuple[int, str]], min_part_bytes: int, how: str = "upload") -> Blob:
         """Join the ``chosen`` (part number, etag) parts, in ascending order, into the blob."""
         cid, _, doc = self._upload(container, key, upload_id)
@@ -93,7 +97,7 @@ class Uploads:
         combined = hashlib.md5(b"".join(bytes.fromhex(stored[n][1]) for n, _ in chosen))
         now = self.clock.now()
         box = self.container(container)
-        props = self._with_default_retention(box, props_from(doc["p"], doc["tier"]), now)
+        props = self.with_default_retention(box, props_from(doc["p"], doc["tier"]), now)
         digests = {name: b"".join(stored[n][2]["d"].get(name, b"") for n, _ in chosen) for name in doc["dn"]}
         blob = Blob(container, key, "", True, False, sum(s.size for s in segments),
                     f"{combined.hexdigest()}-{len(chosen)}", now, props, digests, len(chosen), doc["sm"],
@@ -105,7 +109,7 @@ class Uploads:
             return self.install(scope, cid, box, blob, segments, doc["w"], how)
 
 
-def _check_chosen(chosen: Sequence[tuple[int, str]], stored: dict, min_part_bytes: int) -> None:  # type: ignore[type-arg]
+def _check_chosen(chosen: Sequence[tuple[int, str]], stored: dict[int, Any], min_part_bytes: int) -> None:
     if not chosen:
         raise Invalid("You must specify at least one part", kind="parts", name="empty")
     numbers = [n for n, _ in chosen]
