@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--sweep-interval", type=float, default=DEFAULT.sweep_interval,
                     help="seconds between background sweeps (TTL expiry, timeouts)")
     up.add_argument("--log-level", default=DEFAULT.log_level, choices=("debug", "info", "warning", "error"))
+    up.add_argument("--s3-domain", action="append", default=[], metavar="DOMAIN",
+                    help="answer <bucket>.DOMAIN as that S3 bucket (repeatable; s3.localhost and localhost always are)")
 
     for name, text in (("status", "is a server running?"), ("reset", "forget all state (or one service's)")):
         sub = commands.add_parser(name, help=text)
@@ -70,6 +72,7 @@ def _up(args: argparse.Namespace) -> int:
     settings = Settings(
         host=args.host, port=args.port, data_dir=args.data_dir, ephemeral=args.ephemeral,
         durability=args.durability, log_level=args.log_level, sweep_interval=args.sweep_interval,
+        s3_domains=tuple(d.lower().strip(".") for d in args.s3_domain),
     )
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = build_app(settings)

@@ -21,3 +21,6 @@ class Settings:
     #: Account used when the access key id is not a 12-digit account number.
     default_account: str = "000000000000"
     default_region: str = "us-east-1"
+    #: Host names under which ``<bucket>.<domain>`` addresses an S3 bucket (virtual-hosted-style),
+    #: besides s3.localhost and localhost, e.g. a domain of your own that resolves to the server.
+    s3_domains: tuple[str, ...] = ()

@@ -127,7 +127,8 @@ def build_services(storage: Storage, clock: Clock, settings: Settings) -> dict[s
     return {
         "dynamodb": (dynamodb.FACE, dynamodb.DynamoEnv(tables=tables), (tables,)),
         "kms": (kms.FACE, kms.KmsEnv(keys=keys), (keys,)),
-        "s3": (s3.FACE, s3.S3Env(blobs=blobs, keys=keys), (blobs,)),
+        "s3": (s3.FACE, s3.S3Env(blobs=blobs, keys=keys, domains=(*settings.s3_domains, *s3.DEFAULT_DOMAINS)),
+               (blobs,)),
         "sns": (sns.FACE, sns.SnsEnv(topics=topics, signer=signer), (topics,)),
         "sqs": (sqs.FACE, sqs.SqsEnv(queues=queues), (queues,)),
     }

@@ -265,3 +265,14 @@ def test_virtual_hosted_style_through_boto3(server: Any, bucket: str) -> None:
     except Exception as exc:  # name resolution of *.localhost is the OS's business, not ours
         pytest.skip(f"{bucket}.s3.localhost does not resolve here: {exc}")
     assert client.get_object(Bucket=bucket, Key="boto-virtual")["Body"].read() == b"yes"
+
+
+def test_a_configured_domain_addresses_buckets(tmp_path: Any) -> None:
+    own = ServerProcess(tmp_path / "data", "--s3-domain", "files.example.test").start()
+    try:
+        client(own).create_bucket(Bucket="docs")
+        client(own).put_object(Bucket="docs", Key="readme.md", Body=b"# hi")
+        got = requests.get(f"{own.endpoint}/readme.md", headers={"Host": f"docs.files.example.test:{own.port}"})
+        assert got.status_code == 200 and got.content == b"# hi"
+    finally:
+        own.stop()

@@ -104,3 +104,10 @@ def test_bad_continuation_token_and_max_keys(s3: Any, bucket: str) -> None:  # n
         s3.list_objects_v2(Bucket=bucket, ContinuationToken="!!!")
     assert error_code(token) == "InvalidArgument"
     assert s3.list_objects_v2(Bucket=bucket, MaxKeys=0)["KeyCount"] == 0
+
+
+def test_wrong_content_md5_on_a_configuration(server: Any, bucket: str) -> None:  # noqa: F811
+    body = b"<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>"
+    wrong = base64.b64encode(hashlib.md5(b"other").digest()).decode()
+    response = requests.put(f"{server.endpoint}/{bucket}?versioning", data=body, headers={"content-md5": wrong})
+    assert response.status_code == 400 and b"<Code>BadDigest</Code>" in response.content

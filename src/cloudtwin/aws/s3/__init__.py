@@ -23,7 +23,7 @@ LIMITATIONS (known differences from AWS):
 from cloudtwin.aws._face import Operations
 from cloudtwin.aws.s3 import buckets, cors, listing, lifecycle, lock, multipart, notifications, objects
 from cloudtwin.aws.s3.encryption import KmsKeys
-from cloudtwin.aws.s3.env import S3Env
+from cloudtwin.aws.s3.env import DEFAULT_DOMAINS, S3Env
 from cloudtwin.aws.s3.errors import to_aws
 from cloudtwin.aws.s3.face import S3Face
 from cloudtwin.aws.s3.notifications import RENDERER, Notifier, Renderer
@@ -39,4 +39,4 @@ FACE = S3Face("s3", operations, to_aws)
 TIERS = ("STANDARD", "INTELLIGENT_TIERING", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
 ARCHIVE_TIERS = ("GLACIER", "DEEP_ARCHIVE")
 
-__all__ = ["ARCHIVE_TIERS", "FACE", "RENDERER", "KmsKeys", "Notifier", "Renderer", "S3Env", "TIERS"]
+__all__ = ["ARCHIVE_TIERS", "DEFAULT_DOMAINS", "FACE", "RENDERER", "KmsKeys", "Notifier", "Renderer", "S3Env", "TIERS"]

@@ -9,11 +9,14 @@ response's streamed body travel through an Exchange, and CORS headers are added.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from cloudtwin.aws._face import Face
 from cloudtwin.aws.s3 import cors, post
+from cloudtwin.aws.s3.checksums import decode_b64
+from cloudtwin.aws.s3.chunked import is_chunked
 from cloudtwin.aws.s3.env import S3Env
 from cloudtwin.aws.s3.exchange import Exchange
 from cloudtwin.aws.s3.presign import check_presigned, check_presigned_v2, is_presigned_v2
@@ -48,6 +51,16 @@ def path_style(request: HttpRequest, domains: tuple[str, ...]) -> HttpRequest:
     return replace(request, raw_path=f"/{bucket}{rest}")
 
 
+def check_content_md5(request: HttpRequest) -> None:
+    """Content-MD5 of a body held in memory (configurations, DeleteObjects; object bodies are
+    checked again, and spooled or chunked ones only, by the blob engine as they are stored)."""
+    given = request.headers.get("content-md5")
+    if given is None or request.body_file is not None or is_chunked(request.headers):
+        return
+    if decode_b64(given, "Content-MD5") != hashlib.md5(request.body).digest():
+        raise AwsError("BadDigest", "The Content-MD5 you specified did not match what we received.")
+
+
 def bucket_of(request: HttpRequest) -> str:
     return request.path.lstrip("/").split("/", 1)[0]
 
@@ -80,6 +93,7 @@ class S3Face(Face):
         request = path_style(request, env.domains)
         if credential is None and is_presigned_v2(request):
             check_presigned_v2(request, env.credentials, ctx.now)
+        check_content_md5(request)
         return request
 
     def _outside_model(self, env: S3Env, ctx: RequestContext, request: HttpRequest) -> HttpResponse | None:
