@@ -1,7 +1,7 @@
 """Junk thrown at every protocol through the face runner: always a 4xx in that protocol's error format.
 
 Requests are random (method, path, query, headers, body), or botocore-valid requests with their
-body cut or bytes flipped. With no operations in the face, a request that is well-formed
+body cut or bytes flipped, or with one value swapped for one of another type. With no operations in the face, a request that is well-formed
 after all reaches the runner's "not implemented" (501, named): the only 5xx allowed.
 """
 
@@ -10,7 +10,10 @@ from __future__ import annotations
 import string
 from functools import cache
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
+import cbor2
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -59,18 +62,55 @@ def junk_requests(draw: Any, service: str) -> HttpRequest:
 
 
 @st.composite
-def damaged_requests(draw: Any, service: str, protocol: str) -> HttpRequest:
+def damaged_requests(draw: Any, service: str, protocol: str, damage: bool = True) -> HttpRequest:
     """A request botocore would send, with its body cut short or some bytes flipped."""
     model = service_model(service)
     operation = model.operation_model(draw(st.sampled_from(sorted(model.operation_names))))
     params = draw(top_level(operation.input_shape)) if operation.input_shape is not None else {}
     request = botocore_request(protocol, operation, params)
     body = bytearray(request.body)
+    if not damage:
+        return request
     if body and draw(st.booleans()):
         del body[draw(st.integers(0, len(body) - 1)) :]
     for _ in range(draw(st.integers(0, 3)) if body else 0):
         body[draw(st.integers(0, len(body) - 1))] = draw(st.integers(0, 255))
     request.body = bytes(body)
+    return request
+
+
+ANY_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=3), inner, max_size=2),
+    max_leaves=4,
+)
+
+
+def _replace_one(draw: Any, value: Any, new: st.SearchStrategy[Any]) -> Any:
+    """``value`` (decoded JSON/CBOR or form pairs) with one leaf, chosen at random, replaced."""
+    if isinstance(value, dict) and value:
+        key = draw(st.sampled_from(sorted(value, key=str)))
+        return {**value, key: _replace_one(draw, value[key], new)}
+    if isinstance(value, list) and value:
+        index = draw(st.integers(0, len(value) - 1))
+        return [*value[:index], _replace_one(draw, value[index], new), *value[index + 1 :]]
+    return draw(new)
+
+
+@st.composite
+def retyped_requests(draw: Any, service: str, protocol: str) -> HttpRequest:
+    """A request botocore would send, with one value swapped for one of another type."""
+    request = draw(damaged_requests(service, protocol, damage=False))
+    body = request.body
+    if protocol in ("json", "rest-json") and body.startswith(b"{"):
+        request.body = orjson.dumps(_replace_one(draw, orjson.loads(body), ANY_JSON))
+    elif protocol == "smithy-rpc-v2-cbor" and body:
+        request.body = cbor2.dumps(_replace_one(draw, cbor2.loads(body), ANY_JSON))
+    elif protocol == "query":
+        pairs = parse_qsl(body.decode(), keep_blank_values=True)
+        index = draw(st.integers(0, len(pairs) - 1))
+        pairs[index] = (pairs[index][0], draw(JUNK))
+        request.body = urlencode(pairs).encode()
     return request
 
 
@@ -88,5 +128,6 @@ def _assert_clean_error(service: str, protocol: str, request: HttpRequest) -> No
           suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_junk_gets_a_clean_4xx(service: str, protocol: str, data: Any) -> None:
-    request = data.draw(junk_requests(service) | damaged_requests(service, protocol))
+    request = data.draw(junk_requests(service) | damaged_requests(service, protocol)
+                        | retyped_requests(service, protocol))
     _assert_clean_error(service, protocol, request)
