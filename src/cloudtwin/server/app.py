@@ -17,7 +17,7 @@ from cloudtwin.aws._face import Face
 from cloudtwin.clock import Clock
 from cloudtwin.config import Settings
 from cloudtwin.engines._kernel.context import RequestContext
-from cloudtwin.engines._kernel.ids import new_uuid
+from cloudtwin.engines._kernel.ids import RequestIds
 from cloudtwin.engines._kernel.scope import Scope
 from cloudtwin.protocols.aws.errors import AwsError
 from cloudtwin.protocols.aws.wire import wire_protocol
@@ -55,6 +55,7 @@ class CloudTwin:
         self.router = Router(s.face for s in self.services.values())
         self.started = time.monotonic()
         self._ticker: asyncio.Task[None] | None = None
+        self._request_ids = RequestIds()
         #: Large request bodies are spooled here (beside the data, not in a RAM-backed /tmp).
         self._spool_dir = self.storage.body_dir("spool")
 
@@ -92,7 +93,7 @@ class CloudTwin:
         credential = route.credential
         access_key = credential.access_key if credential else ""
         ctx = RequestContext(
-            request_id=new_uuid(),
+            request_id=self._request_ids(),
             scope=Scope(self.account_of(access_key), credential.region if credential else self.settings.default_region),
             now=self.clock.now(),
             principal=access_key,

@@ -11,8 +11,8 @@ import hashlib
 import hmac
 import re
 from calendar import timegm
-from dataclasses import dataclass
 from time import strptime
+from typing import NamedTuple
 from urllib.parse import quote, unquote
 
 from cloudtwin.protocols.http import HttpRequest
@@ -22,8 +22,9 @@ _SPACES = re.compile(r"\s+")
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
-@dataclass(frozen=True)
-class Credential:
+class Credential(NamedTuple):
+    """A request's SigV4 credential (a NamedTuple: one is read for every request)."""
+
     access_key: str
     date: str
     region: str
@@ -52,8 +53,8 @@ def _auth_fields(text: str) -> dict[str, str]:
     """``Credential=..., SignedHeaders=..., Signature=...`` as a dict (split by hand: hot path)."""
     fields = {}
     for part in text.split(","):
-        name, _, value = part.strip().partition("=")
-        fields[name] = value
+        name, _, value = part.partition("=")
+        fields[name.strip()] = value
     return fields
 
 
