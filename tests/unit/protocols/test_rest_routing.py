@@ -92,3 +92,13 @@ def test_a_querystring_map_takes_the_params_no_member_claims() -> None:
     params = wire_protocol("rest-json").parse(request, apigateway.operation_model("GetExport"))
     assert params == {"restApiId": "api1", "stageName": "prod", "exportType": "swagger",
                       "parameters": {"extensions": "postman", "x": "1"}, "accepts": "application/yaml"}
+
+
+def test_s3_results_are_rooted_where_s3_roots_them() -> None:
+    """Root element names come from cloudtwin's extras data (botocore's model lacks S3's @xmlName)."""
+    response = wire_protocol("rest-xml").serialize(S3.operation_model("ListObjectsV2"), {"Name": "b", "KeyCount": 0}, "r")
+    assert response.body.endswith(
+        b'<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name><KeyCount>0</KeyCount>'
+        b"</ListBucketResult>"
+    )
+    assert response.header("x-amz-request-id") == "r"
