@@ -52,7 +52,7 @@ def _chunked(data: bytes, chunk: int, trailer: str) -> bytes:
     return out + b"0\r\n" + trailer.encode() + b"\r\n\r\n"
 
 
-def _put_chunked(server: Any, bucket: str, key: str, body: bytes, decoded: int) -> requests.Response:
+def _put_chunked(server: Any, bucket: str, key: str, body: bytes, decoded: int) -> requests.Response:  # noqa: F811
     return requests.put(f"{server.endpoint}/{bucket}/{key}", data=body, headers={
         "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "content-encoding": "aws-chunked",
         "x-amz-decoded-content-length": str(decoded), "x-amz-trailer": "x-amz-checksum-crc32"})
@@ -111,3 +111,15 @@ def test_wrong_content_md5_on_a_configuration(server: Any, bucket: str) -> None:
     wrong = base64.b64encode(hashlib.md5(b"other").digest()).decode()
     response = requests.put(f"{server.endpoint}/{bucket}?versioning", data=body, headers={"content-md5": wrong})
     assert response.status_code == 400 and b"<Code>BadDigest</Code>" in response.content
+
+
+@pytest.mark.parametrize("member,good", [("ChecksumCRC32C", "4waSgw=="), ("ChecksumCRC64NVME", "rosUhgp5mIg="),
+                                         ("ChecksumSHA1", "98O8HYCOBHMq32eZZczDTKeuNEE=")])
+def test_every_checksum_algorithm(s3: Any, bucket: str, member: str, good: str) -> None:  # noqa: F811
+    """The standard check values of each algorithm over b"123456789" (CRC catalogue)."""
+    put = s3.put_object(Bucket=bucket, Key="check", Body=b"123456789", **{member: good})
+    assert put[member] == good
+    assert s3.head_object(Bucket=bucket, Key="check", ChecksumMode="ENABLED")[member] == good
+    with pytest.raises(ClientError) as wrong:
+        s3.put_object(Bucket=bucket, Key="check", Body=b"123456780", **{member: good})
+    assert error_code(wrong) == "BadDigest"

@@ -1,27 +1,35 @@
 """The S3 face, on the blob engine (and the keys engine for SSE-KMS).
 
 LIMITATIONS (known differences from AWS):
-- Authentication: header-signed (SigV4) requests are not verified; presigned URLs and POST
-  policies are verified for access keys whose secret cloudtwin knows (by default ``test`` /
-  ``test``) and accepted unchecked for any other key. Bucket policies and ACLs are stored,
-  not enforced; GetBucketAcl/GetObjectAcl always answer the owner's FULL_CONTROL.
+- Authentication: header-signed (SigV4) requests are not verified; presigned URLs (SigV4 and
+  SigV2) and POST policies are verified for access keys whose secret cloudtwin knows (by
+  default ``test`` / ``test``, ``S3Env.credentials``) and accepted unchecked for any other key.
+  Bucket policies and ACLs are stored, not enforced; Get*Acl always answers the owner's
+  FULL_CONTROL.
 - Bucket names are unique across accounts, but any account may use any bucket.
 - aws-chunked chunk signatures are read, not verified; trailing checksums are verified.
 - CRC32C and CRC64NVME are computed in pure Python (slow for large bodies; botocore only
-  sends them when awscrt is installed).
-- GetObject's PartNumber, SelectObjectContent, replication, inventory, analytics, metrics,
-  logging, accelerate, request payment, access points and directory buckets are not implemented.
+  sends them when awscrt is installed). Multipart checksums are answered in the composite
+  form ("-N") only.
+- SSE-KMS data keys carry no encryption context (AWS binds them to the object's ARN), and
+  x-amz-server-side-encryption-context is not stored.
+- A single (non-multipart) PUT is hashed, encrypted and written on the event loop: while a
+  very large one is stored (1 GiB: a few seconds), other clients wait. Multipart parts and
+  all downloads are streamed in bounded chunks.
+- Not implemented: GetObject/HeadObject by PartNumber, GetObjectAttributes, SelectObjectContent,
+  ListBuckets paging, delimiter grouping in ListMultipartUploads, replication, inventory,
+  analytics, metrics, logging, accelerate, request payment, access points, directory buckets;
+  website hosting endpoints are not served (the website configuration is stored).
 - Lifecycle runs on each day boundary of the server clock (and at once after a rule changes),
   where AWS runs it once a day; restores are ready after the upper end of the documented
   retrieval time (Expedited 5 min, Standard 5 h, Bulk 12 h; Deep Archive 12 h / 48 h).
 - Event notifications carry AWS's event JSON to SQS queues and SNS topics; Lambda and
   EventBridge destinations are stored but not delivered, destinations are not validated when
-  the configuration is put, and no s3:TestEvent is sent. ObjectRestore events are not sent.
-- Website hosting endpoints are not served (the website configuration is stored).
+  the configuration is put, no s3:TestEvent is sent, and ObjectRestore events are not sent.
 """
 
 from cloudtwin.aws._face import Operations
-from cloudtwin.aws.s3 import buckets, cors, listing, lifecycle, lock, multipart, notifications, objects
+from cloudtwin.aws.s3 import buckets, cors, lifecycle, listing, lock, multipart, notifications, objects
 from cloudtwin.aws.s3.encryption import KmsKeys
 from cloudtwin.aws.s3.env import DEFAULT_DOMAINS, S3Env
 from cloudtwin.aws.s3.errors import to_aws

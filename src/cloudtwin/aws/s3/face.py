@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from cloudtwin.aws._face import Face
 from cloudtwin.aws.s3 import cors, post
@@ -26,7 +26,6 @@ from cloudtwin.protocols.aws.errors import AwsError
 from cloudtwin.protocols.aws.sigv4 import read_credential
 from cloudtwin.protocols.aws.wire import wire_protocol
 from cloudtwin.protocols.http import HttpRequest, HttpResponse
-
 
 #: Bodies up to this size are answered whole, larger ones streamed.
 SMALL_BODY = 256 * 1024
@@ -82,7 +81,8 @@ class S3Face(Face):
             return special
         exchange = Exchange(request)
         response = super().handle(replace(env, exchange=exchange), ctx, request, protocol_name)
-        self._finish(response, exchange)
+        assert isinstance(response, HttpResponse), "S3 operations are synchronous"
+        self._attach_body(response, exchange)
         cors.add_cors_headers(env.blobs, bucket_of(request), request, response)
         return response
 
@@ -110,7 +110,7 @@ class S3Face(Face):
         return wire_protocol("rest-xml").serialize_error(self.model, None, error, ctx.request_id)
 
     @staticmethod
-    def _finish(response: HttpResponse, exchange: Exchange) -> None:
+    def _attach_body(response: HttpResponse, exchange: Exchange) -> None:
         if exchange.status is not None and response.status < 300:
             response.status = exchange.status
         if response.status == 304:
@@ -126,6 +126,3 @@ class S3Face(Face):
             response.body = b""
             response.stream = exchange.stream()
 
-
-def make_face(operations: Any, errors: Any) -> S3Face:
-    return S3Face("s3", operations, errors)

@@ -51,7 +51,7 @@ class Form:
         self._read_fields()
 
     def _headers(self) -> dict[str, str]:
-        headers = {}
+        headers: dict[str, str] = {}
         while True:
             line = self.source.readline(_MAX_FIELD)
             if not line:

@@ -12,7 +12,7 @@ from cloudtwin.aws.s3.encryption import customer_sealing, encryption_members, se
 from cloudtwin.aws.s3.env import S3Env
 from cloudtwin.aws.s3.errors import invalid_argument, invalid_request, to_aws
 from cloudtwin.aws.s3.props import (
-    byte_range, check_conditions, check_key, object_members, props_from, tags_from_set, check_tags,
+    byte_range, check_conditions, check_key, check_tags, object_members, props_from, tags_from_set,
 )
 from cloudtwin.engines._kernel.context import RequestContext
 from cloudtwin.engines._kernel.errors import EngineError
@@ -95,16 +95,20 @@ def to_aws_marker(blob: Blob) -> AwsError:
                     headers={"x-amz-delete-marker": "true", "x-amz-version-id": blob.version})
 
 
-@operations.operation("DeleteObject")
-def delete_object(env: S3Env, ctx: RequestContext, p: Params) -> dict[str, Any]:
-    gone = env.blobs.delete(ctx.scope, p["Bucket"], p["Key"], p.get("VersionId"),
-                            bypass=bool(p.get("BypassGovernanceRetention")))
+def _delete(env: S3Env, ctx: RequestContext, bucket: str, key: str, version: str | None,
+            bypass: bool) -> dict[str, Any]:
+    gone = env.blobs.delete(ctx.scope, bucket, key, version, bypass=bypass)
     out: dict[str, Any] = {}
     if gone is not None and gone.marker:
         out["DeleteMarker"] = True
     if gone is not None and (gone.marker or gone.version != "null"):
         out["VersionId"] = gone.version
     return out
+
+
+@operations.operation("DeleteObject")
+def delete_object(env: S3Env, ctx: RequestContext, p: Params) -> dict[str, Any]:
+    return _delete(env, ctx, p["Bucket"], p["Key"], p.get("VersionId"), bool(p.get("BypassGovernanceRetention")))
 
 
 @operations.operation("DeleteObjects")
@@ -117,8 +121,8 @@ def delete_objects(env: S3Env, ctx: RequestContext, p: Params) -> dict[str, Any]
     deleted, errors = [], []
     for entry in objects:
         try:
-            done = delete_object(env, ctx, {"Bucket": p["Bucket"], **entry,
-                                            "BypassGovernanceRetention": p.get("BypassGovernanceRetention")})
+            done = _delete(env, ctx, p["Bucket"], entry["Key"], entry.get("VersionId"),
+                           bool(p.get("BypassGovernanceRetention")))
         except EngineError as exc:
             error = to_aws(exc)
             errors.append({"Key": entry["Key"], "VersionId": entry.get("VersionId"), "Code": error.code,
