@@ -76,3 +76,13 @@ def test_a_well_formed_request_the_face_lacks_is_named_not_implemented() -> None
     response = answer("sns", "query", request)
     assert response.status == 501
     assert b"ListTopics" in response.body
+
+
+def test_query_services_name_constraint_failures_as_they_do() -> None:
+    """IAM and STS say ValidationError (their extras data); the wording is the model's."""
+    for service, body in (("iam", b"Action=GetUser&UserName="), ("sts", b"Action=AssumeRole&RoleArn=a")):
+        response = answer(service, "query", HttpRequest("POST", "/", "", FORM, body))
+        operation = oracle_operation(service, "query", sorted(service_model(service).operation_names)[0])
+        error = botocore_parse("query", operation, response, error=True)["Error"]
+        assert (response.status, error["Code"]) == (400, "ValidationError"), response.body
+        assert "validation error" in error["Message"]
