@@ -37,6 +37,10 @@ EXAMPLES = settings(
 #: ``Events``): the wire cannot say which was meant, so both read it.
 SHARED_ELEMENTS = {("s3", "PutBucketNotification"), ("s3", "GetBucketNotification")}
 
+#: Results written unwrapped (``<LocationConstraint>eu-west-1</LocationConstraint>``): botocore
+#: reads them with a handler of the client, not its parser (test_clients covers them).
+UNWRAPPED_RESULTS = {("s3", "GetBucketLocation")}
+
 
 def model_data(service: str, protocol: str) -> dict[str, Any]:
     """botocore's model of ``service`` with cloudtwin's extras, saying it speaks only ``protocol``."""

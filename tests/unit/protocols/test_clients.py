@@ -128,7 +128,13 @@ def test_s3_objects_metadata_and_errors(tmp_path: Path) -> None:
         body, metadata = objects[params["Key"]]
         return {"Body": body, "Metadata": metadata, "ContentLength": len(body), "ETag": '"etag-1"'}
 
+    @operations.operation("GetBucketLocation")
+    def get_bucket_location(env: Any, ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+        return {"LocationConstraint": None if params["Bucket"] == "home" else "eu-west-1"}
+
     s3 = client("s3", operations, tmp_path)
+    assert s3.get_bucket_location(Bucket="b")["LocationConstraint"] == "eu-west-1"
+    assert s3.get_bucket_location(Bucket="home")["LocationConstraint"] is None
     assert s3.put_object(Bucket="b", Key="dir/a b.txt", Body=b"\x00\xffdata", Metadata={"owner": "ana"})["ETag"]
     got = s3.get_object(Bucket="b", Key="dir/a b.txt")
     assert got["Body"].read() == b"\x00\xffdata" and got["Metadata"] == {"owner": "ana"}

@@ -33,6 +33,21 @@ def _namespace(shape: Shape, service: ServiceModel) -> str:
     return f' xmlns="http://{service.endpoint_prefix}.amazonaws.com/doc/{service.api_version}/"'
 
 
+def _unwrapped_member(shape: Shape, tag: str) -> tuple[str, Shape] | None:
+    """The scalar member a document is made of alone, when the data names the root after it.
+
+    S3's GetBucketLocation answers ``<LocationConstraint>eu-west-1</LocationConstraint>``
+    (Smithy's ``@s3UnwrappedXmlOutput``, which botocore's model drops): cloudtwin's extras give
+    the output shape that member's name, and a document so named is the member's value itself.
+    """
+    body = [(name, m) for name, m in shape.members.items() if "location" not in m.serialization]
+    if len(body) == 1 and body[0][1].type_name not in ("structure", "list", "map"):
+        name, member = body[0]
+        if member.serialization.get("name", name) == tag:
+            return name, member
+    return None
+
+
 class RestXmlProtocol(RestProtocol):
     name = "rest-xml"
     content_type = "application/xml"
@@ -49,6 +64,10 @@ class RestXmlProtocol(RestProtocol):
 
     def write_document(self, service: ServiceModel, shape: Shape, value: dict[str, Any]) -> bytes:
         tag = shape.serialization.get("name") or shape.name
+        unwrapped = _unwrapped_member(shape, tag)
+        if unwrapped is not None:
+            name, member = unwrapped
+            return to_xml(member, tag, value.get(name) or "", _namespace(shape, service))
         return to_xml(shape, tag, value, _namespace(shape, service))
 
     def malformed(self, message: str, in_body: bool) -> AwsError:
