@@ -13,9 +13,9 @@ LIMITATIONS (known differences from AWS):
   form ("-N") only.
 - SSE-KMS data keys carry no encryption context (AWS binds them to the object's ARN), and
   x-amz-server-side-encryption-context is not stored.
-- A single (non-multipart) PUT is hashed, encrypted and written on the event loop: while a
-  very large one is stored (1 GiB: a few seconds), other clients wait. Multipart parts and
-  all downloads are streamed in bounded chunks.
+- Bodies over 1 MiB of PutObject and UploadPart are hashed, encrypted and written in a worker
+  thread while the server goes on serving; a browser POST upload is stored on the event loop
+  (other clients wait while a very large one is written).
 - Not implemented: GetObject/HeadObject by PartNumber, GetObjectAttributes, SelectObjectContent,
   ListBuckets paging, delimiter grouping in ListMultipartUploads, replication, inventory,
   analytics, metrics, logging, accelerate, request payment, access points, directory buckets;

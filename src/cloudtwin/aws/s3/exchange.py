@@ -7,14 +7,15 @@ while S3 bodies may be gigabytes spooled to a file by the server.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
-from collections.abc import AsyncIterator, Iterator
-from typing import BinaryIO
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, BinaryIO
 
 from cloudtwin.aws.s3.checksums import header_digests
 from cloudtwin.aws.s3.chunked import ChunkedBody, is_chunked
-from cloudtwin.engines.blobs import Digest
+from cloudtwin.engines.blobs import Digest, Written
 from cloudtwin.protocols.http import HttpRequest
 
 CHUNK = 1024 * 1024
@@ -63,6 +64,20 @@ class Exchange:
 
     def _trailers(self) -> dict[str, str]:
         return self._chunked.trailers if self._chunked else {}
+
+    def store(self, write: Callable[[Iterator[bytes], list[Digest]], Written],
+              finish: Callable[[Written], dict[str, Any]]) -> dict[str, Any] | Awaitable[dict[str, Any]]:
+        """Write the request's body with ``write``, then answer ``finish(written)``. A spooled
+        (large) body is written in a worker thread, so the server serves others meanwhile; the
+        answer is then an awaitable, which the runner awaits."""
+        if self.request.body_file is None:
+            return finish(write(self.chunks(), self.digests()))
+        return self._store_in_thread(write, finish)
+
+    async def _store_in_thread(self, write: Callable[[Iterator[bytes], list[Digest]], Written],
+                               finish: Callable[[Written], dict[str, Any]]) -> dict[str, Any]:
+        written = await asyncio.to_thread(write, self.chunks(), self.digests())
+        return finish(written)
 
     def send(self, chunks: Iterator[bytes], length: int) -> None:
         """Answer with ``length`` bytes streamed from ``chunks``."""

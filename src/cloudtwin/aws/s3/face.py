@@ -10,6 +10,7 @@ response's streamed body travel through an Exchange, and CORS headers are added.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -69,7 +70,8 @@ class S3Face(Face):
     #: Large bodies are spooled to disk by the server and streamed through the Exchange.
     streams_body: ClassVar[bool] = True
 
-    def handle(self, env: S3Env, ctx: RequestContext, request: HttpRequest, protocol_name: str) -> HttpResponse:
+    def handle(self, env: S3Env, ctx: RequestContext, request: HttpRequest,
+               protocol_name: str) -> HttpResponse | Awaitable[HttpResponse]:
         try:
             request = self._prepare(env, ctx, request)
             special = self._outside_model(env, ctx, request)
@@ -81,10 +83,19 @@ class S3Face(Face):
             return special
         exchange = Exchange(request)
         response = super().handle(replace(env, exchange=exchange), ctx, request, protocol_name)
-        assert isinstance(response, HttpResponse), "S3 operations are synchronous"
+        if isinstance(response, HttpResponse):
+            return self._complete(response, exchange, env, request)
+        return self._complete_later(response, exchange, env, request)
+
+    def _complete(self, response: HttpResponse, exchange: Exchange, env: S3Env, request: HttpRequest) -> HttpResponse:
         self._attach_body(response, exchange)
         cors.add_cors_headers(env.blobs, bucket_of(request), request, response)
         return response
+
+    async def _complete_later(self, pending: Awaitable[HttpResponse], exchange: Exchange, env: S3Env,
+                              request: HttpRequest) -> HttpResponse:
+        """An upload whose large body is being written in a worker thread."""
+        return self._complete(await pending, exchange, env, request)
 
     def _prepare(self, env: S3Env, ctx: RequestContext, request: HttpRequest) -> HttpRequest:
         credential = read_credential(request)

@@ -4,6 +4,7 @@ last, ascending part order, and the composite ETag (MD5 of the parts' MD5s, "-N"
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from cloudtwin.aws._face import Operations
@@ -57,13 +58,12 @@ def _part_members(part: Part, upload: Upload) -> dict[str, Any]:
 
 
 @operations.operation("UploadPart")
-def upload_part(env: S3Env, ctx: RequestContext, p: Params) -> dict[str, Any]:
+def upload_part(env: S3Env, ctx: RequestContext, p: Params) -> dict[str, Any] | Awaitable[dict[str, Any]]:
     number = _part_number(p)
     upload = env.blobs.upload_info(p["Bucket"], p["Key"], p["UploadId"])
-    io = env.io
-    part = env.blobs.put_part(ctx.scope, p["Bucket"], p["Key"], p["UploadId"], number, io.chunks(), io.digests(),
-                              sealing=customer_sealing(p))
-    return _part_members(part, upload)
+    staging = env.blobs.stage_part(ctx.scope, p["Bucket"], p["Key"], p["UploadId"], number, customer_sealing(p))
+    return env.io.store(lambda chunks, digests: env.blobs.write(staging, chunks, digests),
+                        lambda written: _part_members(env.blobs.commit_part(staging, written), upload))
 
 
 @operations.operation("UploadPartCopy")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, unquote
@@ -43,15 +44,15 @@ def write_conditions(p: Params) -> tuple[bool, str | None]:
 
 
 @operations.operation("PutObject")
-def put_object(env: S3Env, ctx: RequestContext, p: Params) -> dict[str, Any]:
+def put_object(env: S3Env, ctx: RequestContext, p: Params) -> dict[str, Any] | Awaitable[dict[str, Any]]:
     check_key(p["Key"])
     box = env.blobs.container(p["Bucket"])
     if_absent, if_match = write_conditions(p)
-    io = env.io
-    blob = env.blobs.put(ctx.scope, p["Bucket"], p["Key"], io.chunks(), props_from(box, p),
-                         sealing=sealing_for_write(env.blobs, p["Bucket"], p), digests=io.digests(),
-                         if_absent=if_absent, if_match=if_match)
-    return written_members(blob)
+    props = props_from(box, p)
+    staging = env.blobs.stage(ctx.scope, p["Bucket"], p["Key"], sealing_for_write(env.blobs, p["Bucket"], p),
+                              if_absent, if_match)
+    return env.io.store(lambda chunks, digests: env.blobs.write(staging, chunks, digests),
+                        lambda written: written_members(env.blobs.commit(ctx.scope, staging, written, props)))
 
 
 def _find(env: S3Env, p: Params) -> Blob:

@@ -3,15 +3,16 @@
 Public API: BlobsEngine, KeyProvider and the value objects of ``model``.
 """
 
+from cloudtwin.engines.blobs.bodies import Written
 from cloudtwin.engines.blobs.engine import BlobsEngine
 from cloudtwin.engines.blobs.model import (
     COMPLIANCE, ENABLED, GOVERNANCE, NULL_VERSION, SUSPENDED, UNVERSIONED, Blob, Container, Digest, Event, Page,
-    Part, Props, Restore, Retention, Rule, Sealing, Transition, Upload,
+    Part, Props, Restore, Retention, Rule, Sealing, Staging, Transition, Upload,
 )
 from cloudtwin.engines.blobs.sealing import KeyProvider
 
 __all__ = [
     "COMPLIANCE", "ENABLED", "GOVERNANCE", "NULL_VERSION", "SUSPENDED", "UNVERSIONED", "Blob", "BlobsEngine",
     "Container", "Digest", "Event", "KeyProvider", "Page", "Part", "Props", "Restore", "Retention", "Rule",
-    "Sealing", "Transition", "Upload",
+    "Sealing", "Staging", "Transition", "Upload", "Written",
 ]

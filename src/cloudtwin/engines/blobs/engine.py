@@ -23,12 +23,12 @@ from cloudtwin.clock import Clock
 from cloudtwin.engines._kernel.errors import Conflict, NotFound, PreconditionFailed
 from cloudtwin.engines._kernel.ids import new_hex
 from cloudtwin.engines._kernel.scope import Scope
-from cloudtwin.engines.blobs.bodies import BodyStore, Segment
+from cloudtwin.engines.blobs.bodies import BodyStore, Segment, Written
 from cloudtwin.engines.blobs.lifecycle import apply_rules
 from cloudtwin.engines.blobs.listing import walk
 from cloudtwin.engines.blobs.model import (
     COMPLIANCE, ENABLED, GOVERNANCE, NULL_VERSION, UNVERSIONED, Blob, Container, Digest, Event, Page, Props,
-    Restore, Retention, Sealing,
+    Restore, Retention, Sealing, Staging,
 )
 from cloudtwin.engines.blobs.sealing import KeyProvider, Sealer, key_md5, load_master_key
 from cloudtwin.engines.blobs.store import SCHEMA, BlobStore, Row, blob_doc
@@ -88,16 +88,36 @@ class BlobsEngine(Uploads):
             if_match: str | None = None, how: str = "put") -> Blob:
         """Store a new version of ``key`` from ``chunks``; refuse (PreconditionFailed) when
         ``if_absent`` and the key exists, or when ``if_match`` is not the current etag."""
-        cid, box = self.container_row(container)
+        staging = self.stage(scope, container, key, sealing, if_absent, if_match)
+        written = self.write(staging, chunks, digests)
+        return self.commit(scope, staging, written, props, how)
+
+    def stage(self, scope: Scope, container: str, key: str, sealing: Sealing = Sealing(), if_absent: bool = False,
+              if_match: str | None = None) -> Staging:
+        """Check a write may happen and make its data key: the first of put's three steps."""
+        cid, _ = self.container_row(container)
         self._check_write_conditions(cid, key, if_absent, if_match)
         data_key, wrapped, key_ref = self.sealer.new_key(scope, sealing)
-        written = self.bodies.write(chunks, data_key, digests)
-        segment, now = written.segment, self.clock.now()
-        blob = Blob(container, key, "", True, False, segment.size, written.md5, now,
-                    self.with_default_retention(box, props, now), written.digests, 0, sealing.mode, key_ref,
-                    key_md5(sealing.customer_key) if sealing.mode == "customer" else b"", None, now, None)
+        return Staging(container, key, sealing, data_key, wrapped, key_ref, if_absent, if_match)
+
+    def write(self, staging: Staging, chunks: Iterable[bytes], digests: Sequence[Digest] = ()) -> Written:
+        """Write a staged body to disk, unnamed yet. Touches no database and no shared state, so
+        a caller may run it in a worker thread while the engine serves others."""
+        return self.bodies.write(chunks, staging.data_key, digests)
+
+    def commit(self, scope: Scope, staging: Staging, written: Written, props: Props, how: str = "put") -> Blob:
+        """Make a written body the key's latest version (its conditions checked again: others
+        may have written meanwhile); a refused body is removed."""
+        segment = written.segment
         try:
-            return self.install(scope, cid, box, blob, [segment], wrapped, how)
+            cid, box = self.container_row(staging.container)
+            self._check_write_conditions(cid, staging.key, staging.if_absent, staging.if_match)
+            now, sealing = self.clock.now(), staging.sealing
+            blob = Blob(staging.container, staging.key, "", True, False, segment.size, written.md5, now,
+                        self.with_default_retention(box, props, now), written.digests, 0, sealing.mode,
+                        staging.key_ref, key_md5(sealing.customer_key) if sealing.mode == "customer" else b"",
+                        None, now, None)
+            return self.install(scope, cid, box, blob, [segment], staging.wrapped, how)
         except BaseException:
             self.bodies.remove([segment.file_id])
             raise

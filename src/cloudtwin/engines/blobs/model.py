@@ -57,6 +57,23 @@ class Sealing:
 
 
 @dataclass(frozen=True)
+class Staging:
+    """A write under way: where it goes, the conditions it was given, and the data key its body
+    is encrypted with (``wrapped`` is what the metadata keeps of that key)."""
+
+    container: str
+    key: str
+    sealing: Sealing
+    data_key: bytes = field(repr=False)
+    wrapped: bytes = field(repr=False)
+    key_ref: str
+    if_absent: bool = False
+    if_match: str | None = None
+    upload_id: str = ""
+    part_number: int = 0
+
+
+@dataclass(frozen=True)
 class Restore:
     """An archived blob's temporary readable copy: ready at ``ready_at``, gone at ``expires_at``."""
 

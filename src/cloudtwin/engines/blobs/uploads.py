@@ -14,9 +14,9 @@ from typing import Any
 from cloudtwin.engines._kernel.errors import Invalid, LimitExceeded, NotFound
 from cloudtwin.engines._kernel.ids import new_hex
 from cloudtwin.engines._kernel.scope import Scope
-from cloudtwin.engines.blobs.bodies import BodyStore, Segment
+from cloudtwin.engines.blobs.bodies import BodyStore, Segment, Written
 from cloudtwin.engines.blobs.containers import Containers
-from cloudtwin.engines.blobs.model import Blob, Container, Digest, Part, Props, Sealing, Upload
+from cloudtwin.engines.blobs.model import Blob, Container, Digest, Part, Props, Sealing, Staging, Upload
 from cloudtwin.engines.blobs.sealing import Sealer, key_md5
 from cloudtwin.engines.blobs.store import props_doc, props_from
 
@@ -61,17 +61,32 @@ class Uploads(Containers):
 
     def put_part(self, scope: Scope, container: str, key: str, upload_id: str, number: int,
                  chunks: Iterable[bytes], digests: Sequence[Digest] = (), sealing: Sealing | None = None) -> Part:
+        staging = self.stage_part(scope, container, key, upload_id, number, sealing)
+        return self.commit_part(staging, self.bodies.write(chunks, staging.data_key, digests))
+
+    def stage_part(self, scope: Scope, container: str, key: str, upload_id: str, number: int,
+                   sealing: Sealing | None = None) -> Staging:
+        """The data key a part is written with (the upload's); then ``write`` and ``commit_part``."""
         _, _, doc = self._upload(container, key, upload_id)
         data_key = self.sealer.open_key(scope, doc["sm"], doc["kr"], doc["w"], sealing, {})
-        written = self.bodies.write(chunks, data_key, digests)
+        return Staging(container, key, sealing or Sealing(doc["sm"]), data_key, doc["w"], doc["kr"],
+                       upload_id=upload_id, part_number=number)
+
+    def commit_part(self, staging: Staging, written: Written) -> Part:
         segment, computed, etag = written.segment, written.digests, written.md5
-        old = self.store.part(upload_id, number)
+        try:
+            self._upload(staging.container, staging.key, staging.upload_id)  # not aborted meanwhile
+        except NotFound:
+            self.bodies.remove([segment.file_id])
+            raise
+        old = self.store.part(staging.upload_id, staging.part_number)
         now = self.clock.now()
         with self.db.atomic():
             if old is not None:
                 self.store.discard([old[3]["sg"][0]])
-            self.store.put_part(upload_id, number, segment.size, etag, now, {"sg": segment.encode(), "d": computed})
-        return Part(number, segment.size, etag, now, computed)
+            self.store.put_part(staging.upload_id, staging.part_number, segment.size, etag, now,
+                                {"sg": segment.encode(), "d": computed})
+        return Part(staging.part_number, segment.size, etag, now, computed)
 
     def parts(self, container: str, key: str, upload_id: str) -> list[Part]:
         self._upload(container, key, upload_id)
