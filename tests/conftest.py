@@ -16,9 +16,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,46 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     process = ServerProcess(tmp_path_factory.mktemp("cloudtwin") / "data").start()
     yield process
     process.stop()
+
+
+def raw_client(server: ServerProcess, service: str) -> Any:
+    """A boto3 client that never retries and gives up quickly: for tests that kill the server."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(service, endpoint_url=server.endpoint, region_name="us-east-1",
+                        config=Config(retries={"max_attempts": 0}, connect_timeout=2, read_timeout=30))
+
+
+def kill_under_load(server: ServerProcess, service: str, write: Callable[[Any, str], str],
+                    workers: int = 4, at_least: int = 300) -> list[str]:
+    """Threads call ``write(client, tag)`` (each with its own client, ``tag`` unique) until
+    ``at_least`` writes are acknowledged, then the server gets kill -9. Returns what every
+    acknowledged write returned; writes in flight at the kill are not in it."""
+    acknowledged: list[str] = []
+    stop = threading.Event()
+
+    def writer(worker: int) -> None:
+        own = raw_client(server, service)
+        for i in range(1_000_000):
+            if stop.is_set():
+                return
+            try:
+                result = write(own, f"{worker}-{i}")
+            except Exception:  # the server is gone: what was acknowledged is all that counts
+                return
+            acknowledged.append(result)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    while len(acknowledged) < at_least and any(t.is_alive() for t in threads):
+        time.sleep(0.01)
+    server.kill()
+    stop.set()
+    for thread in threads:
+        thread.join()
+    return list(acknowledged)
 
 
 @pytest.fixture(scope="module")

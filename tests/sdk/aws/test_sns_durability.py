@@ -8,16 +8,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config
 
-from tests.conftest import ServerProcess
+from tests.conftest import ServerProcess, kill_under_load, raw_client
 from tests.sdk.aws.test_sns_delivery import Endpoint, confirmed_http_subscription, drain
 
 
 def client(server: ServerProcess, service: str) -> Any:
-    return boto3.client(service, endpoint_url=server.endpoint, region_name="us-east-1",
-                        config=Config(retries={"max_attempts": 0}, connect_timeout=2, read_timeout=30))
+    return raw_client(server, service)
 
 
 def queue(server: ServerProcess, name: str) -> tuple[str, str]:
@@ -34,29 +31,9 @@ def test_acknowledged_publishes_survive_kill_9(tmp_path: Path) -> None:
         queues = [queue(server, f"system-{n}") for n in range(2)]
         for _, arn in queues:
             sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
-        acknowledged: list[str] = []
-        stop = threading.Event()
-
-        def publisher(worker: int) -> None:
-            own = client(server, "sns")
-            for i in range(100_000):
-                if stop.is_set():
-                    return
-                try:
-                    sent = own.publish(TopicArn=topic, Message=f"admission {worker}-{i}")
-                except Exception:
-                    return
-                acknowledged.append(sent["MessageId"])
-
-        threads = [threading.Thread(target=publisher, args=(n,)) for n in range(3)]
-        for thread in threads:
-            thread.start()
-        while len(acknowledged) < 200:
-            threading.Event().wait(0.01)
-        server.kill()
-        stop.set()
-        for thread in threads:
-            thread.join()
+        acknowledged = kill_under_load(
+            server, "sns", lambda sns, tag: sns.publish(TopicArn=topic, Message=f"admission {tag}")["MessageId"],
+            workers=3, at_least=200)
         server.start()
         sqs = client(server, "sqs")
         for url, _ in queues:

@@ -3,19 +3,14 @@ its visibility timeout across a restart, with its receive count intact."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
-from tests.conftest import ServerProcess
+from tests.conftest import ServerProcess, kill_under_load, raw_client
 
 
 def client(server: ServerProcess) -> Any:
-    return boto3.client("sqs", endpoint_url=server.endpoint, region_name="us-east-1",
-                        config=Config(retries={"max_attempts": 0}, connect_timeout=2, read_timeout=30))
+    return raw_client(server, "sqs")
 
 
 def drain(sqs: Any, url: str) -> list[dict[str, Any]]:
@@ -33,29 +28,8 @@ def test_acknowledged_sends_survive_kill_9(tmp_path: Path) -> None:
     server = ServerProcess(tmp_path / "data").start()
     try:
         url = client(server).create_queue(QueueName="orders")["QueueUrl"]
-        acknowledged: list[str] = []
-        stop = threading.Event()
-
-        def sender(worker: int) -> None:
-            own = client(server)
-            for i in range(100_000):
-                if stop.is_set():
-                    return
-                try:
-                    sent = own.send_message(QueueUrl=url, MessageBody=f"order {worker}-{i}")
-                except Exception:
-                    return
-                acknowledged.append(sent["MessageId"])
-
-        threads = [threading.Thread(target=sender, args=(n,)) for n in range(4)]
-        for thread in threads:
-            thread.start()
-        while len(acknowledged) < 300:
-            threading.Event().wait(0.01)
-        server.kill()
-        stop.set()
-        for thread in threads:
-            thread.join()
+        acknowledged = kill_under_load(
+            server, "sqs", lambda sqs, tag: sqs.send_message(QueueUrl=url, MessageBody=f"order {tag}")["MessageId"])
         server.start()
         received = {m["MessageId"] for m in drain(client(server), url)}
         assert set(acknowledged) <= received
