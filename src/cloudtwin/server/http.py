@@ -24,12 +24,19 @@ class ClientGone(Exception):
     """The client went away before its whole body arrived: nothing of it may be acted on."""
 
 
+def _headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Header names (lower case, as ASGI servers give them) -> values; repeats joined by ","."""
+    headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in raw}
+    if len(headers) != len(raw):
+        headers = {}
+        for raw_name, raw_value in raw:
+            name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
+            headers[name] = f"{headers[name]},{value}" if name in headers else value
+    return headers
+
+
 def request_head(scope: dict[str, Any]) -> HttpRequest:
-    headers: dict[str, str] = {}
-    for raw_name, raw_value in scope["headers"]:
-        name = raw_name.decode("latin-1").lower()
-        value = raw_value.decode("latin-1")
-        headers[name] = f"{headers[name]},{value}" if name in headers else value
+    headers = _headers(scope["headers"])
     raw_path = scope.get("raw_path")
     path = raw_path.decode("latin-1") if raw_path else scope["path"]
     client = scope.get("client")
