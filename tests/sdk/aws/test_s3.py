@@ -5,7 +5,6 @@ requests, ranges, CORS, and the errors S3 answers with."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -25,14 +24,6 @@ def make_bucket(s3: Any, unique_name: str, **kwargs: Any) -> str:
     name = bucket_name(unique_name)
     s3.create_bucket(Bucket=name, **kwargs)
     return name
-
-
-def private_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """A server of the module's own, for tests that move its clock (the shared one's clock must
-    stay near the wall clock that signs presigned links)."""
-    process = ServerProcess(tmp_path_factory.mktemp("s3") / "data").start()
-    yield process
-    process.stop()
 
 
 def client(server: ServerProcess, service: str = "s3", **kwargs: Any) -> Any:

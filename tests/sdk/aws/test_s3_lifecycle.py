@@ -18,10 +18,12 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.conftest import ServerProcess
-from tests.sdk.aws.test_s3 import client, error_code, make_bucket, private_server, status
+from tests.sdk.aws.test_s3 import client, error_code, make_bucket, status
 
 
-own_server = pytest.fixture(scope="module")(private_server)
+@pytest.fixture(scope="module")
+def own_server(private_server: ServerProcess) -> ServerProcess:
+    return private_server
 
 
 @pytest.fixture(scope="module")

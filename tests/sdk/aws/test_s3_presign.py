@@ -7,6 +7,8 @@ no other test moves; the one test that moves it has a server of its own."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,10 +16,19 @@ import requests
 from botocore.config import Config
 
 from tests.conftest import ServerProcess
-from tests.sdk.aws.test_s3 import client, make_bucket, private_server
+from tests.sdk.aws.test_s3 import client, make_bucket
 
-own_server = pytest.fixture(scope="module")(private_server)
-clock_server = pytest.fixture(private_server)
+@pytest.fixture(scope="module")
+def own_server(private_server: ServerProcess) -> ServerProcess:
+    return private_server
+
+
+@pytest.fixture
+def clock_server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """A server for one test alone: the test moves its clock."""
+    process = ServerProcess(tmp_path / "data").start()
+    yield process
+    process.stop()
 
 
 @pytest.fixture(scope="module")
