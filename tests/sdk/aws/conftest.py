@@ -3,8 +3,6 @@ both of its wire protocols and queues made to order."""
 
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -41,31 +39,19 @@ def make_table(ddb: Any, unique_name: str) -> Callable[..., str]:
 
 
 # -- SQS: clients in both of its wire protocols ---------------------------------------------------
-def _query_sqs_model_dir(root: Path) -> Path:
-    """A botocore data dir whose SQS model speaks the query protocol (as SDKs before 2023 did)."""
-    from botocore.loaders import Loader
-
-    model = copy.deepcopy(Loader().load_service_model("sqs", "service-2"))
-    model["metadata"]["protocol"] = "query"
-    model["metadata"]["protocols"] = ["query"]
-    for name, operation in model["operations"].items():
-        if "output" in operation:
-            operation["output"]["resultWrapper"] = f"{name}Result"
-    folder = root / "sqs" / model["metadata"]["apiVersion"]
-    folder.mkdir(parents=True)
-    (folder / "service-2.json").write_text(json.dumps(model))
-    return root
+#: botocore's last SQS model of the query protocol (see its README): what SDKs before 2023 send.
+LEGACY_MODELS = Path(__file__).parents[2] / "data" / "botocore-legacy"
 
 
 @pytest.fixture(scope="session")
-def sqs_query(server: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+def sqs_query(server: Any) -> Any:
+    """An SQS client built from the legacy query model: the legacy names, on the query wire."""
     import boto3
     import botocore.session
     from botocore.config import Config
 
     session = botocore.session.Session()
-    session.get_component("data_loader").search_paths.insert(
-        0, str(_query_sqs_model_dir(tmp_path_factory.mktemp("sqs-query-model"))))
+    session.get_component("data_loader").search_paths.insert(0, str(LEGACY_MODELS))
     config = Config(retries={"max_attempts": 1, "mode": "standard"}, read_timeout=60)
     return boto3.Session(botocore_session=session).client(
         "sqs", endpoint_url=server.endpoint, region_name="us-east-1", config=config)

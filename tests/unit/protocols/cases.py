@@ -1,8 +1,10 @@
 """The services and protocols the round trips cover, and botocore's view of each.
 
-botocore speaks only JSON to SQS today, so SQS over query is checked against a model that
-says ``protocol: query`` and, like the legacy SQS query model did, wraps each result in
-``<Op>Result`` (the ``resultWrapper`` JSON-first models lack).
+botocore speaks only JSON to SQS today, so SQS over query is checked against botocore's last
+SQS model of the query protocol (``tests/data/botocore-legacy``): the legacy query API's names,
+which cloudtwin's extras give the JSON-era model as ``queryName``s and item names. Any other
+service spoken in a protocol its model does not name gets a model that says ``protocol: X``
+and wraps each query result in ``<Op>Result`` (the ``resultWrapper`` JSON-first models lack).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import copy
 import os
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from botocore.loaders import Loader
@@ -42,8 +45,16 @@ SHARED_ELEMENTS = {("s3", "PutBucketNotification"), ("s3", "GetBucketNotificatio
 UNWRAPPED_RESULTS = {("s3", "GetBucketLocation")}
 
 
+#: Models from before a service changed its protocol: what older clients speak (see its README).
+LEGACY_MODELS = Path(__file__).parents[2] / "data" / "botocore-legacy"
+LEGACY = {("sqs", "query")}
+
+
 def model_data(service: str, protocol: str) -> dict[str, Any]:
-    """botocore's model of ``service`` with cloudtwin's extras, saying it speaks only ``protocol``."""
+    """botocore's model of ``service`` with cloudtwin's extras, saying it speaks only ``protocol``;
+    the legacy model where clients of ``protocol`` were built from one (SQS over query)."""
+    if (service, protocol) in LEGACY:
+        return copy.deepcopy(Loader(extra_search_paths=[str(LEGACY_MODELS)]).load_service_model(service, "service-2"))
     loader = Loader(extra_search_paths=[str(EXTRAS_DIR)])
     loader.extras_types.append("cloudtwin")
     data = copy.deepcopy(loader.load_service_model(service, "service-2"))

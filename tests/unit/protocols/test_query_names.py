@@ -1,45 +1,33 @@
 """Legacy query names: ``queryName`` names a member on the query wire only, in both directions.
 
 SQS's JSON-first model cannot rename ``Attributes`` to the legacy query's ``Attribute`` with
-``locationName`` (JSON would be renamed too); a ``queryName`` in cloudtwin's extras data can.
+``locationName`` (JSON would be renamed too); the ``queryName``s in cloudtwin's SQS extras can.
 """
 
 from __future__ import annotations
 
-from botocore.model import ServiceModel
-
+from cloudtwin.protocols.aws.models import service_model
 from cloudtwin.protocols.aws.wire import wire_protocol
 from cloudtwin.protocols.http import HttpRequest
-from tests.unit.protocols.cases import model_data
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
+SQS = service_model("sqs")
 
 
-def _legacy_sqs() -> ServiceModel:
-    data = model_data("sqs", "json")
-    shapes = data["shapes"]
-    shapes["QueueAttributeMap"]["key"]["locationName"] = "Name"
-    shapes["QueueAttributeMap"]["value"]["locationName"] = "Value"
-    shapes["AttributeNameList"]["member"]["locationName"] = "AttributeName"
-    shapes["CreateQueueRequest"]["members"]["Attributes"]["queryName"] = "Attribute"
-    shapes["GetQueueAttributesResult"]["members"]["Attributes"]["queryName"] = "Attribute"
-    return ServiceModel(data, service_name="sqs")
-
-
-SQS = _legacy_sqs()
+def _parse(operation: str, body: bytes) -> dict[str, object]:
+    return wire_protocol("query").parse(HttpRequest("POST", "/", "", FORM, body), SQS.operation_model(operation))
 
 
 def test_the_legacy_name_and_the_model_name_are_both_read() -> None:
-    create = SQS.operation_model("CreateQueue")
     for body in (b"Action=CreateQueue&QueueName=q&Attribute.1.Name=DelaySeconds&Attribute.1.Value=5",
                  b"Action=CreateQueue&QueueName=q&Attributes.1.Name=DelaySeconds&Attributes.1.Value=5"):
-        params = wire_protocol("query").parse(HttpRequest("POST", "/", "", FORM, body), create)
-        assert params == {"QueueName": "q", "Attributes": {"DelaySeconds": "5"}}
-    names = wire_protocol("query").parse(
-        HttpRequest("POST", "/", "", FORM, b"Action=GetQueueAttributes&QueueUrl=u&AttributeName.1=All"),
-        SQS.operation_model("GetQueueAttributes"),
-    )
+        assert _parse("CreateQueue", body) == {"QueueName": "q", "Attributes": {"DelaySeconds": "5"}}
+    names = _parse("GetQueueAttributes", b"Action=GetQueueAttributes&QueueUrl=u&AttributeName.1=All")
     assert names == {"QueueUrl": "u", "AttributeNames": ["All"]}
+
+
+def test_an_empty_flattened_list_is_read_under_its_member_name() -> None:
+    assert _parse("SendMessageBatch", b"Action=SendMessageBatch&QueueUrl=u&Entries=") == {"QueueUrl": "u", "Entries": []}
 
 
 def test_results_use_the_legacy_element_names() -> None:
@@ -54,3 +42,5 @@ def test_json_ignores_query_names() -> None:
     request = HttpRequest("POST", "/", "", {"x-amz-target": "AmazonSQS.CreateQueue"},
                           b'{"QueueName": "q", "Attributes": {"DelaySeconds": "5"}}')
     assert wire_protocol("json").parse(request, create) == {"QueueName": "q", "Attributes": {"DelaySeconds": "5"}}
+    result = wire_protocol("json").serialize(SQS.operation_model("ReceiveMessage"), {"Messages": [{"Body": "b"}]}, "r")
+    assert result.body == b'{"Messages":[{"Body":"b"}]}'

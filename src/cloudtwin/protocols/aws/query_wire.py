@@ -4,6 +4,14 @@ Serves the query services (SNS, IAM, STS) and the legacy query mode of JSON-firs
 (SQS, CloudWatch: ``awsQueryCompatible``), whose error codes become the model's legacy
 ``error.code``. A param of the wrong kind answers ``InvalidParameterValue``, an unknown
 ``Action`` ``InvalidAction`` and a missing one ``MissingAction``: AWS's common query errors.
+
+Legacy names. A JSON-first model served in query mode still has to speak the names its old
+query model used, because clients built from that model (SQS SDKs before 2023) send and read
+them. They are data in the service's extras, in two kinds of trait that JSON never reads:
+``queryName`` on a structure member (read first, the model name still read; results use it),
+and ``locationName`` on a list's item or a map's key and value (``AttributeName.N``,
+``Attribute.N.Name``, ``<Message>``), with ``flattened`` where the old model had it. A member's
+own ``locationName`` would rename it in JSON too, so it is never used for a legacy name.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ by their dotted segments; a reader compiled once per shape walks the tree the wa
 
 - a structure member under its ``locationName`` (or its name);
 - a list as ``Name.member.N`` (or the member's ``locationName``), ``Name.N`` when flattened
-  (flattened with a member ``locationName``: ``MemberName.N``), and ``Name=`` for empty;
+  (flattened with a member ``locationName``: ``MemberName.N``), and ``Name=`` for empty (even
+  when flattened under a member name);
 - a map as ``Name.entry.N.key`` / ``.value`` (or the key/value ``locationName``s),
   ``Name.N.key`` when flattened;
 - scalars as text (``parse/text.py``).
@@ -15,7 +16,7 @@ by their dotted segments; a reader compiled once per shape walks the tree the wa
 A member's ``queryName`` (the EC2 protocol's trait) names it on the query wire alone, and is
 read first: it carries a legacy query name that a JSON-first model (SQS) cannot put in
 ``locationName`` without renaming the member in JSON too (``Attribute.N.Name`` for SQS's
-``Attributes``). The model's own name is still read, for clients built from the JSON model.
+``Attributes``; see ``query_wire.py``). The model's own name is still read.
 
 A value of the wrong kind raises ``WireValueError``.
 """
@@ -121,9 +122,10 @@ class _Compiler(ShapeCompiler[NodeReader]):
 
         self.register(shape, read)
         for name, member in shape.members.items():
-            key, read_member = self._member(member, member.serialization.get("name", name))
-            query_name = member.serialization.get("queryName")
-            keys = (query_name, key) if query_name and query_name != key else (key,)
+            wire_name = member.serialization.get("name", name)
+            key, read_member = self._member(member, wire_name)
+            # an empty flattened list is sent as ``WireName=``, not under its item name
+            keys = tuple(dict.fromkeys(k for k in (member.serialization.get("queryName"), key, wire_name) if k))
             members.append((name, keys, read_member))
         return read
 
