@@ -11,8 +11,8 @@ LIMITATIONS (known differences from AWS):
 - CRC32C and CRC64NVME are computed in pure Python (slow for large bodies; botocore only
   sends them when awscrt is installed). Multipart checksums are answered in the composite
   form ("-N") only.
-- SSE-KMS data keys carry no encryption context (AWS binds them to the object's ARN), and
-  x-amz-server-side-encryption-context is not stored.
+- SSE-KMS data keys are bound to the object's ARN (as AWS does by default); a caller's own
+  x-amz-server-side-encryption-context is not added to it nor stored.
 - Bodies over 1 MiB of PutObject and UploadPart are hashed, encrypted and written in a worker
   thread while the server goes on serving; a browser POST upload is stored on the event loop
   (other clients wait while a very large one is written).

@@ -15,6 +15,7 @@ from typing import Any
 
 from cloudtwin.aws._arns import arn, kms_key_ref
 from cloudtwin.aws.s3.checksums import decode_b64
+from cloudtwin.aws.s3.env import bucket_arn
 from cloudtwin.aws.s3.errors import invalid_argument
 from cloudtwin.engines._kernel.scope import Scope
 from cloudtwin.engines.blobs import Blob, BlobsEngine, Sealing
@@ -31,7 +32,7 @@ class KmsKeys:
     def __init__(self, keys: KeysEngine) -> None:
         self.keys = keys
 
-    def seal(self, scope: Scope, key_ref: str, context: Mapping[str, str]) -> tuple[bytes, bytes, str]:
+    def seal(self, scope: Scope, key_ref: str, place: tuple[str, str]) -> tuple[bytes, bytes, str]:
         if key_ref:
             key_scope, ref = kms_key_ref(key_ref, scope)
         else:
@@ -39,12 +40,18 @@ class KmsKeys:
             ref = self.keys.provider_key(scope, PROVIDER_ALIAS, NewKey(
                 AES_256, ENCRYPT, "Default key that protects my s3 data when no other key is defined",
                 manager=PROVIDER, rotation_days=365)).key_id
-        data_key = self.keys.crypto.generate_data_key(key_scope, ref, 32, dict(context))
+        data_key = self.keys.crypto.generate_data_key(key_scope, ref, 32, object_context(place))
         return data_key.plaintext, data_key.ciphertext, arn("kms", key_scope, f"key/{data_key.key_id}")
 
-    def unseal(self, scope: Scope, key_ref: str, wrapped: bytes, context: Mapping[str, str]) -> bytes:
+    def unseal(self, scope: Scope, key_ref: str, wrapped: bytes, place: tuple[str, str]) -> bytes:
         key_scope, _ = kms_key_ref(key_ref, scope)
-        return self.keys.crypto.decrypt_data_key(key_scope, wrapped, dict(context))
+        return self.keys.crypto.decrypt_data_key(key_scope, wrapped, object_context(place))
+
+
+def object_context(place: tuple[str, str]) -> dict[str, str]:
+    """The encryption context S3 gives KMS for an object's data key: the object's ARN."""
+    bucket, key = place
+    return {"aws:s3:arn": f"{bucket_arn(bucket)}/{key}"}
 
 
 def customer_sealing(p: Mapping[str, Any], prefix: str = "") -> Sealing | None:

@@ -97,7 +97,7 @@ class BlobsEngine(Uploads):
         """Check a write may happen and make its data key: the first of put's three steps."""
         cid, _ = self.container_row(container)
         self._check_write_conditions(cid, key, if_absent, if_match)
-        data_key, wrapped, key_ref = self.sealer.new_key(scope, sealing)
+        data_key, wrapped, key_ref = self.sealer.new_key(scope, sealing, (container, key))
         return Staging(container, key, sealing, data_key, wrapped, key_ref, if_absent, if_match)
 
     def write(self, staging: Staging, chunks: Iterable[bytes], digests: Sequence[Digest] = ()) -> Written:
@@ -183,7 +183,8 @@ class BlobsEngine(Uploads):
             raise Conflict("The operation is not valid for the object's storage class", kind="archived",
                            name=blob.key)
         row = blob.body or self._row(self.container_row(blob.container)[0], blob.container, blob.key, blob.version)
-        data_key = self.sealer.open_key(scope, blob.sealing_mode, blob.key_ref, row.wrapped, sealing, {})
+        data_key = self.sealer.open_key(scope, blob.sealing_mode, blob.key_ref, row.wrapped, sealing,
+                                        (blob.container, blob.key))
         last = blob.size - 1 if end is None else min(end, blob.size - 1)
         return self.bodies.read(row.segments, data_key, start, last)
 

@@ -52,7 +52,6 @@ class Sealing:
 
     mode: str = "managed"
     key_ref: str = ""
-    context: Mapping[str, str] = field(default_factory=dict)
     customer_key: bytes = b""
 
 

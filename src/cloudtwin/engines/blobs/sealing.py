@@ -3,8 +3,9 @@
 Three ways to wrap a data key, as the ``Sealing`` mode says:
 - "managed": under the engine's master key, a random 32-byte file of the data dir (created
   once, readable by its owner only; in memory when the engine is ephemeral);
-- "key": by the key provider the face supplies (a key-management engine), which may refuse
-  (a disabled or deleted key): its error passes through unchanged;
+- "key": by the key provider the face supplies (a key-management engine), bound to the body's
+  place (container, key); the provider may refuse (a disabled or deleted key): its error
+  passes through unchanged;
 - "customer": under a key the caller sends with every request and the engine never stores;
   only its MD5 is kept, to tell the caller which key it used, and a wrong key fails to unwrap.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -27,11 +27,15 @@ from cloudtwin.engines.blobs.model import Sealing
 _NONCE = 12
 
 
-class KeyProvider(Protocol):
-    def seal(self, scope: Scope, key_ref: str, context: Mapping[str, str]) -> tuple[bytes, bytes, str]:
-        """(data key, wrapped data key, the key's full reference) for a new body."""
+#: Where a body belongs: (container, blob key). A key provider binds data keys to it.
+Place = tuple[str, str]
 
-    def unseal(self, scope: Scope, key_ref: str, wrapped: bytes, context: Mapping[str, str]) -> bytes:
+
+class KeyProvider(Protocol):
+    def seal(self, scope: Scope, key_ref: str, place: Place) -> tuple[bytes, bytes, str]:
+        """(data key, wrapped data key, the key's full reference) for a new body at ``place``."""
+
+    def unseal(self, scope: Scope, key_ref: str, wrapped: bytes, place: Place) -> bytes:
         """The data key ``wrapped`` holds; raises an engine error when the key refuses."""
 
 
@@ -64,23 +68,23 @@ class Sealer:
         self.master_key = master_key
         self.provider = provider
 
-    def new_key(self, scope: Scope, sealing: Sealing) -> tuple[bytes, bytes, str]:
+    def new_key(self, scope: Scope, sealing: Sealing, place: Place) -> tuple[bytes, bytes, str]:
         """(data key, wrapped data key, key reference to store) for a new body."""
         if sealing.mode == "key":
             if self.provider is None:
                 raise Invalid("no key provider is configured", kind="key")
-            return self.provider.seal(scope, sealing.key_ref, sealing.context)
+            return self.provider.seal(scope, sealing.key_ref, place)
         data_key = os.urandom(32)
         if sealing.mode == "customer":
             return data_key, _wrap(_customer_key(sealing), data_key, b"customer"), ""
         return data_key, _wrap(self.master_key, data_key, b"managed"), ""
 
     def open_key(self, scope: Scope, mode: str, key_ref: str, wrapped: bytes, sealing: Sealing | None,
-                 context: Mapping[str, str]) -> bytes:
+                 place: Place) -> bytes:
         if mode == "key":
             if self.provider is None:
                 raise Invalid("no key provider is configured", kind="key")
-            return self.provider.unseal(scope, key_ref, wrapped, context)
+            return self.provider.unseal(scope, key_ref, wrapped, place)
         if mode == "customer":
             if sealing is None or sealing.mode != "customer":
                 raise Invalid("The object was stored using a form of encryption that requires a key "

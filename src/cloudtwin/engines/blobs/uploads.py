@@ -38,7 +38,7 @@ class Uploads(Containers):
     def start_upload(self, scope: Scope, container: str, key: str, props: Props,
                      sealing: Sealing = Sealing(), digest_names: Sequence[str] = ()) -> Upload:
         cid, _ = self.container_row(container)
-        data_key, wrapped, key_ref = self.sealer.new_key(scope, sealing)
+        data_key, wrapped, key_ref = self.sealer.new_key(scope, sealing, (container, key))
         upload_id = new_hex(24)
         customer = key_md5(sealing.customer_key) if sealing.mode == "customer" else b""
         doc = {"p": props_doc(props), "tier": props.tier, "sm": sealing.mode, "kr": key_ref, "w": wrapped,
@@ -68,7 +68,7 @@ class Uploads(Containers):
                    sealing: Sealing | None = None) -> Staging:
         """The data key a part is written with (the upload's); then ``write`` and ``commit_part``."""
         _, _, doc = self._upload(container, key, upload_id)
-        data_key = self.sealer.open_key(scope, doc["sm"], doc["kr"], doc["w"], sealing, {})
+        data_key = self.sealer.open_key(scope, doc["sm"], doc["kr"], doc["w"], sealing, (container, key))
         return Staging(container, key, sealing or Sealing(doc["sm"]), data_key, doc["w"], doc["kr"],
                        upload_id=upload_id, part_number=number)
 
