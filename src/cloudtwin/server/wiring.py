@@ -120,15 +120,15 @@ def build_services(storage: Storage, clock: Clock, settings: Settings) -> dict[s
     topics = TopicsEngine(storage, clock, dispatch)
     signer = sns.Signer(clock.now)
     blobs = BlobsEngine(storage, clock, keys=s3.KmsKeys(keys), tier_order=s3.TIERS, archive_tiers=s3.ARCHIVE_TIERS)
-    blobs.on_event = s3.Notifier(blobs, dispatch, topics)
+    blobs.on_event = notifier = s3.Notifier(blobs, dispatch, topics)
     dispatch.renderers[s3.RENDERER] = s3.Renderer()
     dispatch.queues = queues
     dispatch.renderers[sns.RENDERER] = sns.Renderer(signer)
     return {
         "dynamodb": (dynamodb.FACE, dynamodb.DynamoEnv(tables=tables), (tables,)),
         "kms": (kms.FACE, kms.KmsEnv(keys=keys), (keys,)),
-        "s3": (s3.FACE, s3.S3Env(blobs=blobs, keys=keys, domains=(*settings.s3_domains, *s3.DEFAULT_DOMAINS)),
-               (blobs,)),
+        "s3": (s3.FACE, s3.S3Env(blobs=blobs, keys=keys, notifier=notifier,
+                                 domains=(*settings.s3_domains, *s3.DEFAULT_DOMAINS)), (blobs,)),
         "sns": (sns.FACE, sns.SnsEnv(topics=topics, signer=signer), (topics,)),
         "sqs": (sqs.FACE, sqs.SqsEnv(queues=queues), (queues,)),
     }

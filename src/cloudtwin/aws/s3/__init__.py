@@ -25,7 +25,7 @@ LIMITATIONS (known differences from AWS):
   retrieval time (Expedited 5 min, Standard 5 h, Bulk 12 h; Deep Archive 12 h / 48 h).
 - Event notifications carry AWS's event JSON to SQS queues and SNS topics; Lambda and
   EventBridge destinations are stored but not delivered, destinations are not validated when
-  the configuration is put, no s3:TestEvent is sent, and ObjectRestore events are not sent.
+  the configuration is put, and ObjectRestore events are not sent.
 """
 
 from cloudtwin.aws._face import Operations

@@ -20,6 +20,8 @@ class S3Env:
     blobs: BlobsEngine
     #: The keys engine (SSE-KMS), when the server has one.
     keys: Any = None
+    #: Sends event notifications (notifications.Notifier), when the server wires one.
+    notifier: Any = None
     credentials: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_CREDENTIALS))
     domains: tuple[str, ...] = DEFAULT_DOMAINS
     #: The current request's bodies; set per request by the face.

@@ -18,7 +18,8 @@ from cloudtwin.aws._arns import arn_scope
 from cloudtwin.aws._delivery import QueueMessage
 from cloudtwin.aws._face import Operations
 from cloudtwin.aws.s3.documents import stored_document
-from cloudtwin.aws.s3.env import bucket_arn
+from cloudtwin.aws.s3.env import S3Env, bucket_arn
+from cloudtwin.engines._kernel.context import RequestContext
 from cloudtwin.engines._kernel.dispatch import QUEUE, Envelope, Target
 from cloudtwin.engines._kernel.errors import EngineError
 from cloudtwin.engines._kernel.ids import new_uuid
@@ -29,8 +30,19 @@ from cloudtwin.engines.topics import Message
 operations = Operations()
 SETTING = "notification"
 RENDERER = "aws.s3"
+Params = dict[str, Any]
 stored_document(operations, "BucketNotificationConfiguration", SETTING, "NotificationConfiguration", None, None,
                 default={}, deletable=False)
+_store_configuration = operations["PutBucketNotificationConfiguration"]
+
+
+@operations.operation("PutBucketNotificationConfiguration")
+def put_bucket_notification_configuration(env: S3Env, ctx: RequestContext, p: Params) -> dict[str, Any]:
+    """Keep the configuration, then send each queue and topic S3's test event, as S3 does."""
+    _store_configuration(env, ctx, p)
+    if env.notifier is not None:
+        env.notifier.test(ctx, p["Bucket"], p.get("NotificationConfiguration") or {})
+    return {}
 
 #: (engine event kind, how) -> S3 event name.
 _NAMES = {
@@ -107,6 +119,15 @@ class Notifier:
         for topic in config.get("TopicConfigurations", []):
             if matches(topic, name, event.blob.key) and self.topics is not None:
                 self._to_topic(topic["TopicArn"], self._body(event, name, topic))
+
+    def test(self, ctx: RequestContext, bucket: str, config: dict[str, Any]) -> None:
+        body = orjson.dumps({"Service": "Amazon S3", "Event": "s3:TestEvent", "Time": _iso(ctx.now),
+                             "Bucket": bucket, "RequestId": ctx.request_id, "HostId": ctx.request_id}).decode()
+        for queue in config.get("QueueConfigurations", []):
+            self._to_queue(queue["QueueArn"], body)
+        for topic in config.get("TopicConfigurations", []):
+            if self.topics is not None:
+                self._to_topic(topic["TopicArn"], body)
 
     @staticmethod
     def _body(event: Event, name: str, config: dict[str, Any]) -> str:
