@@ -37,6 +37,14 @@ def test_multipart_upload_composite_etag_and_ranges(s3: Any, bucket: str) -> Non
     span = s3.get_object(Bucket=bucket, Key="big.bin", Range=f"bytes={5 * MiB - 3}-{5 * MiB + 2}")["Body"].read()
     assert span == whole[5 * MiB - 3: 5 * MiB + 3]
     assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    second = s3.get_object(Bucket=bucket, Key="big.bin", PartNumber=2)
+    assert second["ResponseMetadata"]["HTTPStatusCode"] == 206 and second["PartsCount"] == 3
+    assert second["ContentRange"] == f"bytes {5 * MiB}-{10 * MiB - 1}/{len(whole)}"
+    assert second["Body"].read() == parts_data[1]
+    assert s3.head_object(Bucket=bucket, Key="big.bin", PartNumber=3)["ContentLength"] == 4
+    with pytest.raises(ClientError) as no_part:
+        s3.get_object(Bucket=bucket, Key="big.bin", PartNumber=4)
+    assert error_code(no_part) == "InvalidPartNumber"
 
 
 def test_part_rules(s3: Any, bucket: str) -> None:  # noqa: F811

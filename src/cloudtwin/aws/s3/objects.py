@@ -59,11 +59,27 @@ def _find(env: S3Env, p: Params) -> Blob:
     return env.blobs.head(p["Bucket"], p["Key"], p.get("VersionId"))
 
 
+def requested_span(env: S3Env, blob: Blob, p: Params) -> tuple[int, int] | None:
+    """The bytes a GET or HEAD asks for: one part (PartNumber), a Range, or everything (None)."""
+    if p.get("PartNumber") is None:
+        return byte_range(p.get("Range"), blob.size)
+    span = env.blobs.part_span(blob, p["PartNumber"])
+    if span is None:
+        raise AwsError("InvalidPartNumber", "The requested partnumber is not satisfiable", 416,
+                       fields={"PartNumberRequested": p["PartNumber"], "ActualPartCount": blob.parts or 1})
+    return span
+
+
 @operations.operation("HeadObject")
 def head_object(env: S3Env, ctx: RequestContext, p: Params) -> dict[str, Any]:
     blob = _find(env, p)
     check_conditions(blob, p)
-    return object_members(blob, ctx.now, p.get("ChecksumMode") == "ENABLED")
+    out = object_members(blob, ctx.now, p.get("ChecksumMode") == "ENABLED")
+    if p.get("PartNumber") is not None:
+        first, last = requested_span(env, blob, p) or (0, blob.size - 1)
+        out.update(ContentLength=last - first + 1, ContentRange=f"bytes {first}-{last}/{blob.size}")
+        env.io.status = 206
+    return out
 
 
 _OVERRIDES = {"ResponseContentType": "ContentType", "ResponseCacheControl": "CacheControl",
@@ -77,7 +93,7 @@ def get_object(env: S3Env, ctx: RequestContext, p: Params) -> dict[str, Any]:
     if blob.marker:
         raise to_aws_marker(blob)
     check_conditions(blob, p)
-    span = byte_range(p.get("Range"), blob.size)
+    span = requested_span(env, blob, p)
     first, last = span or (0, blob.size - 1)
     chunks = env.blobs.read(ctx.scope, blob, first, last, sealing=customer_sealing(p))
     out = object_members(blob, ctx.now, p.get("ChecksumMode") == "ENABLED" and span is None)

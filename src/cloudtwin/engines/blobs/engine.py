@@ -188,6 +188,16 @@ class BlobsEngine(Uploads):
         last = blob.size - 1 if end is None else min(end, blob.size - 1)
         return self.bodies.read(row.segments, data_key, start, last)
 
+    def part_span(self, blob: Blob, number: int) -> tuple[int, int] | None:
+        """(first, last) byte of part ``number`` of a blob uploaded in parts (a blob written
+        whole is one part); None when it has no such part."""
+        row = blob.body or self._row(self.container_row(blob.container)[0], blob.container, blob.key, blob.version)
+        sizes = [segment.size for segment in row.segments] if blob.parts else [blob.size]
+        if not 1 <= number <= len(sizes):
+            return None
+        first = sum(sizes[:number - 1])
+        return first, first + sizes[number - 1] - 1
+
     def _row(self, cid: int, container: str, key: str, version: str | None) -> Row:
         if version is None:
             raw = self.store.latest(cid, key)
