@@ -242,3 +242,7 @@ def test_the_legacy_query_wire_names(server, sqs_json, unique_name):
     assert "<Message><MessageId>" in received and "<Body>hi</Body>" in received
     assert "<Attribute><Name>SenderId</Name><Value>" in received
     assert "<MessageAttribute><Name>color</Name><Value><StringValue>blue</StringValue>" in received
+    missing = requests.post(server.endpoint, data={"Action": "SendMessage", "QueueUrl": url},
+                            headers={"Authorization": auth}, timeout=10)
+    assert missing.status_code == 400 and "<Code>MissingParameter</Code>" in missing.text
+    assert "The request must contain the parameter MessageBody." in missing.text

@@ -13,6 +13,7 @@ from tests.unit.protocols.faces import answer
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 DYNAMODB = {"content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.DescribeTable"}
+SQS = {"content-type": "application/x-amz-json-1.0"}
 CBOR = {"content-type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"}
 CW = "/service/GraniteServiceVersion20100801/operation"
 DEEP_ITEM = b'{"TableName":"t","Item":{"k":' + b'{"M":{"a":' * 500 + b'{"S":"x"}' + b"}}" * 500 + b"}}"
@@ -35,7 +36,12 @@ CASES = [
     ("iam", "query", HttpRequest("POST", "/", "", FORM, b"Action=ListUsers&MaxItems=many"), 400, "InvalidParameterValue"),
     ("iam", "query", HttpRequest("POST", "/", "", FORM, b"Action=ListUsers&MaxItems.member.1=1"), 400,
      "InvalidParameterValue"),
-    ("sqs", "query", HttpRequest("POST", "/", "", FORM, b"Action=SendMessage&QueueUrl=q"), 400, "ValidationException"),
+    ("sqs", "query", HttpRequest("POST", "/", "", FORM, b"Action=SendMessage&QueueUrl=q"), 400, "MissingParameter"),
+    ("sqs", "query", HttpRequest("POST", "/", "", FORM, b"Action=SendMessage&QueueUrl=q&MessageBody=b&"
+                                 b"MessageSystemAttribute.1.Name=Nope&MessageSystemAttribute.1.Value.DataType=String"),
+     400, "InvalidParameterValue"),
+    ("sqs", "json", HttpRequest("POST", "/", "", {**SQS, "x-amz-target": "AmazonSQS.DeleteQueue"}, b"{}"), 400,
+     "MissingParameter"),
     # rest-json
     ("lambda", "rest-json", HttpRequest("POST", "/2015-03-31/functions", "", {}, b"{"), 400, "SerializationException"),
     ("lambda", "rest-json", HttpRequest("GET", "/2015-03-31/functions/", "MaxItems=lots", {}), 400,
@@ -86,3 +92,9 @@ def test_query_services_name_constraint_failures_as_they_do() -> None:
         error = botocore_parse("query", operation, response, error=True)["Error"]
         assert (response.status, error["Code"]) == (400, "ValidationError"), response.body
         assert "validation error" in error["Message"]
+
+
+def test_sqs_names_a_missing_parameter_as_it_does() -> None:
+    response = answer("sqs", "query", HttpRequest("POST", "/", "", FORM, b"Action=SendMessage&QueueUrl=q"))
+    error = botocore_parse("query", oracle_operation("sqs", "query", "SendMessage"), response, error=True)["Error"]
+    assert error["Message"] == "The request must contain the parameter MessageBody."

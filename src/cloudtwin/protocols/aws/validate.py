@@ -7,6 +7,8 @@
     2 validation errors detected: Value null at 'tableName' failed to satisfy constraint:
     Member must not be null; Value 'x' at 'key' ...
 
+A service that words these failures its own way names its codes in its extras (``_failure``).
+
 Checkers are compiled once per shape; a shape with no constraints anywhere below it compiles
 to None and is never walked.
 """
@@ -202,10 +204,25 @@ def problems_of(operation: OperationModel, params: dict[str, Any]) -> Problems:
 
 
 def validate(operation: OperationModel, params: dict[str, Any]) -> None:
-    """Raise AWS's ValidationException when ``params`` break the model's constraints."""
+    """Raise AWS's ValidationException when ``params`` break the model's constraints (or the
+    errors the model's ``cloudtwinValidation`` names, see ``_failure``)."""
     problems = problems_of(operation, params)
     if problems:
-        raise AwsError("ValidationException", validation_message(problems))
+        raise _failure(operation, params, problems)
+
+
+def _failure(operation: OperationModel, params: dict[str, Any], problems: Problems) -> AwsError:
+    """A service that words validation its own way (SQS: ``MissingParameter``, ``InvalidParameterValue``)
+    says so in its extras: ``metadata.cloudtwinValidation = {"missing": {"code", "message"},
+    "invalid": {"code"}}``, the message naming the first missing top-level ``{name}``."""
+    wording = operation.service_model.metadata.get("cloudtwinValidation")
+    if not wording:
+        return AwsError("ValidationException", validation_message(problems))
+    shape = operation.input_shape
+    missing = [name for name in (shape.required_members if shape else ()) if params.get(name) is None]
+    if missing:
+        return AwsError(wording["missing"]["code"], wording["missing"]["message"].format(name=missing[0]))
+    return AwsError(wording["invalid"]["code"], validation_message(problems))
 
 
 def validation_message(problems: Problems) -> str:
