@@ -52,6 +52,12 @@ def test_bucket_lifecycle_and_naming_rules(s3: Any, unique_name: str) -> None:
     name = bucket_name(unique_name)
     assert s3.create_bucket(Bucket=name)["Location"] == f"/{name}"
     assert name in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    assert [b["Name"] for b in s3.list_buckets(Prefix=name)["Buckets"]] == [name]
+    first = s3.list_buckets(MaxBuckets=1)
+    assert len(first["Buckets"]) == 1
+    if "ContinuationToken" in first:
+        after = s3.list_buckets(ContinuationToken=first["ContinuationToken"])["Buckets"]
+        assert first["Buckets"][0]["Name"] not in [b["Name"] for b in after]
     s3.head_bucket(Bucket=name)
     with pytest.raises(ClientError) as again:
         s3.create_bucket(Bucket=name)

@@ -45,6 +45,11 @@ def test_multipart_upload_composite_etag_and_ranges(s3: Any, bucket: str) -> Non
     with pytest.raises(ClientError) as no_part:
         s3.get_object(Bucket=bucket, Key="big.bin", PartNumber=4)
     assert error_code(no_part) == "InvalidPartNumber"
+    attributes = s3.get_object_attributes(Bucket=bucket, Key="big.bin",
+                                          ObjectAttributes=["ETag", "ObjectParts", "ObjectSize", "StorageClass"])
+    assert attributes["ETag"] == expected and attributes["ObjectSize"] == len(whole)
+    assert attributes["ObjectParts"]["TotalPartsCount"] == 3 and attributes["StorageClass"] == "STANDARD"
+    assert [part["Size"] for part in attributes["ObjectParts"]["Parts"]] == [5 * MiB, 5 * MiB, 4]
 
 
 def test_part_rules(s3: Any, bucket: str) -> None:  # noqa: F811

@@ -16,7 +16,7 @@ LIMITATIONS (known differences from AWS):
 - Bodies over 1 MiB of PutObject and UploadPart are hashed, encrypted and written in a worker
   thread while the server goes on serving; a browser POST upload is stored on the event loop
   (other clients wait while a very large one is written).
-- Not implemented: GetObjectAttributes, SelectObjectContent,
+- Not implemented: SelectObjectContent,
   ListBuckets paging, delimiter grouping in ListMultipartUploads, replication, inventory,
   analytics, metrics, logging, accelerate, request payment, access points, directory buckets;
   website hosting endpoints are not served (the website configuration is stored).

@@ -68,10 +68,18 @@ def get_bucket_location(env: S3Env, ctx: RequestContext, p: Params) -> dict[str,
 
 @operations.operation("ListBuckets")
 def list_buckets(env: S3Env, ctx: RequestContext, p: Params) -> dict[str, Any]:
-    prefix = p.get("Prefix", "")
-    buckets = [{"Name": name, "CreationDate": created, "BucketRegion": location}
-               for name, location, created in env.blobs.list_containers(ctx.scope) if name.startswith(prefix)]
-    return {"Buckets": buckets, "Owner": owner(ctx), **({"Prefix": prefix} if prefix else {})}
+    prefix, after = p.get("Prefix", ""), p.get("ContinuationToken", "")
+    names = [(name, location, created) for name, location, created in env.blobs.list_containers(ctx.scope)
+             if name.startswith(prefix) and name > after and location == p.get("BucketRegion", location)]
+    limit = min(p.get("MaxBuckets", 10000), 10000)
+    page = names[:limit]
+    out: dict[str, Any] = {"Buckets": [{"Name": n, "CreationDate": c, "BucketRegion": r} for n, r, c in page],
+                           "Owner": owner(ctx)}
+    if prefix:
+        out["Prefix"] = prefix
+    if len(names) > limit:
+        out["ContinuationToken"] = page[-1][0]
+    return out
 
 
 def _full_control(ctx: RequestContext) -> dict[str, Any]:

@@ -217,6 +217,38 @@ def restore_object(env: S3Env, ctx: RequestContext, p: Params) -> dict[str, Any]
     return {}
 
 
+@operations.operation("GetObjectAttributes")
+def get_object_attributes(env: S3Env, ctx: RequestContext, p: Params) -> dict[str, Any]:
+    blob = _find(env, p)
+    wanted = set(p.get("ObjectAttributes", []))
+    out: dict[str, Any] = {"LastModified": blob.modified}
+    if blob.version != "null":
+        out["VersionId"] = blob.version
+    if "ETag" in wanted:
+        out["ETag"] = blob.etag
+    if "StorageClass" in wanted:
+        out["StorageClass"] = blob.tier
+    if "ObjectSize" in wanted:
+        out["ObjectSize"] = blob.size
+    if "Checksum" in wanted and blob.digests:
+        out["Checksum"] = checksum_members(dict(blob.digests), blob.parts)
+    if "ObjectParts" in wanted and blob.parts:
+        out["ObjectParts"] = _parts_page(env.blobs.part_sizes(blob), p)
+    return out
+
+
+def _parts_page(sizes: list[int], p: Params) -> dict[str, Any]:
+    after, limit = int(p.get("PartNumberMarker") or 0), min(p.get("MaxParts", 1000), 1000)
+    numbers = list(range(after + 1, len(sizes) + 1))
+    page = numbers[:limit]
+    out: dict[str, Any] = {"TotalPartsCount": len(sizes), "PartNumberMarker": after, "MaxParts": limit,
+                           "IsTruncated": len(numbers) > limit,
+                           "Parts": [{"PartNumber": n, "Size": sizes[n - 1]} for n in page]}
+    if page:
+        out["NextPartNumberMarker"] = page[-1]
+    return out
+
+
 @operations.operation("PutObjectTagging")
 def put_object_tagging(env: S3Env, ctx: RequestContext, p: Params) -> dict[str, Any]:
     tags = tags_from_set(p["Tagging"].get("TagSet", []))

@@ -188,11 +188,16 @@ class BlobsEngine(Uploads):
         last = blob.size - 1 if end is None else min(end, blob.size - 1)
         return self.bodies.read(row.segments, data_key, start, last)
 
-    def part_span(self, blob: Blob, number: int) -> tuple[int, int] | None:
-        """(first, last) byte of part ``number`` of a blob uploaded in parts (a blob written
-        whole is one part); None when it has no such part."""
+    def part_sizes(self, blob: Blob) -> list[int]:
+        """The sizes of a blob's parts, in order (a blob written whole is one part)."""
+        if not blob.parts:
+            return [blob.size]
         row = blob.body or self._row(self.container_row(blob.container)[0], blob.container, blob.key, blob.version)
-        sizes = [segment.size for segment in row.segments] if blob.parts else [blob.size]
+        return [segment.size for segment in row.segments]
+
+    def part_span(self, blob: Blob, number: int) -> tuple[int, int] | None:
+        """(first, last) byte of part ``number``; None when the blob has no such part."""
+        sizes = self.part_sizes(blob)
         if not 1 <= number <= len(sizes):
             return None
         first = sum(sizes[:number - 1])
