@@ -246,3 +246,15 @@ def test_the_legacy_query_wire_names(server, sqs_json, unique_name):
                             headers={"Authorization": auth}, timeout=10)
     assert missing.status_code == 400 and "<Code>MissingParameter</Code>" in missing.text
     assert "The request must contain the parameter MessageBody." in missing.text
+
+
+def test_the_queue_url_may_be_the_request_path(server, sqs_json, unique_name):
+    """aws-sdk-java v1 posts to the queue URL itself and leaves QueueUrl out of the form."""
+    import requests
+
+    url = sqs_json.create_queue(QueueName=unique_name)["QueueUrl"]
+    auth = "AWS4-HMAC-SHA256 Credential=test/20261204/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0"
+    sent = requests.post(url, data={"Action": "SendMessage", "Version": "2012-11-05", "MessageBody": "hi"},
+                         headers={"Authorization": auth}, timeout=10)
+    assert sent.status_code == 200, sent.text
+    assert [m["Body"] for m in receive(sqs_json, url)] == ["hi"]

@@ -44,3 +44,15 @@ def test_json_ignores_query_names() -> None:
     assert wire_protocol("json").parse(request, create) == {"QueueName": "q", "Attributes": {"DelaySeconds": "5"}}
     result = wire_protocol("json").serialize(SQS.operation_model("ReceiveMessage"), {"Messages": [{"Body": "b"}]}, "r")
     assert result.body == b'{"Messages":[{"Body":"b"}]}'
+
+
+def test_the_request_path_stands_for_a_missing_queue_url() -> None:
+    """aws-sdk-java v1 posts to the queue URL itself (the extras' cloudtwinQueryPathMember)."""
+    send = SQS.operation_model("SendMessage")
+    params = wire_protocol("query").parse(
+        HttpRequest("POST", "/000000000000/q", "", FORM, b"Action=SendMessage&MessageBody=b"), send)
+    assert params == {"MessageBody": "b", "QueueUrl": "/000000000000/q"}
+    named = HttpRequest("POST", "/000000000000/q", "", FORM, b"Action=SendMessage&MessageBody=b&QueueUrl=u")
+    assert wire_protocol("query").parse(named, send)["QueueUrl"] == "u"
+    listed = HttpRequest("POST", "/000000000000/q", "", FORM, b"Action=ListQueues")
+    assert wire_protocol("query").parse(listed, SQS.operation_model("ListQueues")) == {}

@@ -1,10 +1,17 @@
 """The SQS face, on the queue engine, in both wire protocols (JSON and query/XML).
 
 LIMITATIONS (known differences from AWS):
-- The query protocol reads and writes the member names of botocore's JSON-era SQS model
-  (``Attributes.entry.1.key``, ``<Messages>``), not the legacy query API's own names
-  (``Attribute.1.Name``, ``MessageAttribute.1.*``, ``<Message>``) that SDKs from before 2023 use;
-  the JSON protocol (current SDKs and the AWS CLI) is complete.
+- The query protocol speaks the legacy query API's names (``Attribute.1.Name``,
+  ``MessageAttribute.1.Value.StringValue``, ``SendMessageBatchRequestEntry.1.Id``, ``<Message>``,
+  ``<Attribute><Name>``, flattened ``<QueueUrl>``s), as SDKs and CLIs from before 2023 send and read
+  them (the names are data in protocols/aws/extras/sqs, taken from botocore's last SQS query
+  model); the queue URL may also be the request path (aws-sdk-java v1). Parameters added after
+  the move to JSON (ReceiveMessage's MessageSystemAttributeNames) have no legacy name and are
+  read by their model name; map entries are read only as ``.N.Name``/``.N.Value`` (``.Key`` for tags).
+- Missing required parameters answer MissingParameter ("The request must contain the parameter
+  X.") when a top-level one is missing; any other model constraint (a nested missing member such
+  as a batch entry's Id, an unknown system attribute name) answers InvalidParameterValue in
+  cloudtwin's generic "N validation errors detected: ..." wording, not SQS's own sentence.
 - Queue URLs are ``http://<host the client used>/<account>/<name>``; the region of a queue is
   the region the request is signed for, whatever host the URL names.
 - Policies (Policy, also as AddPermission/RemovePermission edit it) and KMS settings are stored

@@ -12,6 +12,10 @@ them. They are data in the service's extras, in two kinds of trait that JSON nev
 and ``locationName`` on a list's item or a map's key and value (``AttributeName.N``,
 ``Attribute.N.Name``, ``<Message>``), with ``flattened`` where the old model had it. A member's
 own ``locationName`` would rename it in JSON too, so it is never used for a legacy name.
+
+A model's ``metadata.cloudtwinQueryPathMember`` names a member that a request may give as its
+URL path instead of a param: aws-sdk-java v1 posts SQS calls to the queue URL itself
+(``POST /123456789012/orders``) and drop ``QueueUrl`` from the form.
 """
 
 from __future__ import annotations
@@ -39,6 +43,16 @@ def _action(request: HttpRequest) -> str | None:
     return None
 
 
+def _with_path_member(operation: OperationModel, params: dict[str, Any], path: str) -> dict[str, Any]:
+    """The request path as the member the model's ``cloudtwinQueryPathMember`` names, when the
+    form lacks it and the path is more than ``/``."""
+    member = operation.service_model.metadata.get("cloudtwinQueryPathMember")
+    shape = operation.input_shape
+    if member and member not in params and path.strip("/") and shape is not None and member in shape.members:
+        params[member] = path
+    return params
+
+
 class QueryProtocol(WireProtocol):
     name = "query"
 
@@ -54,11 +68,12 @@ class QueryProtocol(WireProtocol):
 
     def parse(self, request: HttpRequest, operation: OperationModel) -> dict[str, Any]:
         try:
-            return read_params(operation.input_shape, _pairs(request))
+            params = read_params(operation.input_shape, _pairs(request))
         except WireValueError as exc:
             raise AwsError("InvalidParameterValue", str(exc)) from None
         except RecursionError:
             raise AwsError("MalformedQueryString", "The query string nests too deeply.") from None
+        return _with_path_member(operation, params, request.path)
 
     def serialize(self, operation: OperationModel, result: dict[str, Any], request_id: str) -> HttpResponse:
         body = response_body(operation, result, request_id)
