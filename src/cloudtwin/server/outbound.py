@@ -8,15 +8,22 @@ servers, usually with self-signed certificates. Redirects are not followed.
 from __future__ import annotations
 
 import asyncio
-import ssl
+from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 
 import h11
 
 TIMEOUT = 15.0
-_INSECURE = ssl.create_default_context()
-_INSECURE.check_hostname = False
-_INSECURE.verify_mode = ssl.CERT_NONE
+@cache
+def _insecure_tls() -> Any:
+    """The TLS context for HTTPS endpoints (certificates not verified), made on first use:
+    ``ssl`` costs start-up time that most runs never need."""
+    
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 async def post(url: str, headers: list[tuple[str, str]], body: bytes, timeout: float = TIMEOUT) -> int:
@@ -28,7 +35,7 @@ async def _post(url: str, headers: list[tuple[str, str]], body: bytes) -> int:
     parts = urlsplit(url)
     secure = parts.scheme == "https"
     port = parts.port or (443 if secure else 80)
-    reader, writer = await asyncio.open_connection(parts.hostname, port, ssl=_INSECURE if secure else None)
+    reader, writer = await asyncio.open_connection(parts.hostname, port, ssl=_insecure_tls() if secure else None)
     try:
         conn = h11.Connection(h11.CLIENT)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
