@@ -15,11 +15,14 @@ from urllib.parse import urlsplit
 import h11
 
 TIMEOUT = 15.0
+
+
 @cache
 def _insecure_tls() -> Any:
     """The TLS context for HTTPS endpoints (certificates not verified), made on first use:
     ``ssl`` costs start-up time that most runs never need."""
-    
+    import ssl
+
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
