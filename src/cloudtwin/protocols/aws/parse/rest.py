@@ -5,8 +5,9 @@ service into a regex over the raw path, with ``{Label}`` matching one segment an
 the rest; literal query parts (``?uploads``, ``?list-type=2``) must be present. Routes are
 grouped by method and first literal path segment, and tried most specific first (more literal
 query keys and required query/header members, then more literal path, then non-greedy, then
-not deprecated), so a request is matched against a handful of patterns, never the whole
-service. A first pass asks for the required query and header members too (that is what tells
+not deprecated). Which routes a request may take at all depends only on which of its group's
+literal query keys, required query members and required headers it has, so that filtering is
+done once per combination and kept; a request then tries the path regex of a route or two. A first pass asks for the required query and header members too (that is what tells
 S3's PutObject, CopyObject and UploadPart apart); a second pass forgives their absence, so a
 request missing one still reaches its operation and gets the model's validation error.
 
@@ -113,7 +114,15 @@ def route_of(operation: OperationModel) -> Route:
 
 
 class RouteIndex:
-    """Every operation of a rest service, grouped by method and first literal path segment."""
+    """Every operation of a rest service, grouped by method and first literal path segment.
+
+    A request's candidates are the routes of its group whose literal query keys (and, for the
+    strict pass, required query and header members) it has: which ones depends only on which
+    of the group's keys and headers are present, so the two candidate lists are computed once
+    per such combination and kept (at most ``_KEPT`` of them); what is left per request is the
+    literal values and the path regex of a route or two."""
+
+    _KEPT = 4096
 
     def __init__(self, service: ServiceModel) -> None:
         groups: dict[tuple[str, str | None], list[Route]] = {}
@@ -123,18 +132,49 @@ class RouteIndex:
             key = (operation.http.get("method", "POST"), _first_segment(operation.http["requestUri"].split("?")[0]))
             groups.setdefault(key, []).append(route)
         self._groups = {key: sorted(routes, key=lambda r: r.specificity) for key, routes in groups.items()}
+        #: (method, first literal segment or None) -> its routes, and the query keys and headers
+        #: whose presence decides which of them a request may take.
+        self._routes = {key: _with_keys([*self._groups[key], *self._groups.get((key[0], None), ())])
+                        for key in self._groups}
+        self._candidates: dict[tuple[object, ...], tuple[tuple[Route, ...], tuple[Route, ...]]] = {}
 
     def find(self, request: HttpRequest) -> tuple[str, dict[str, str]] | None:
         """(operation name, raw label values) of the route ``request`` matches, or None."""
         method = request.method.upper()
-        first = request.raw_path.lstrip("/").split("/", 1)[0]
-        candidates = [*self._groups.get((method, first), ()), *self._groups.get((method, None), ())]
-        for strict in (True, False):
+        first: str | None = request.raw_path.lstrip("/").split("/", 1)[0]
+        if (method, first) not in self._routes:
+            first = None
+        query = request.query
+        strict, lenient = self._candidates_for(method, first, query, request.headers)
+        for candidates in (strict, lenient):
             for route in candidates:
-                labels = route.match(request, strict)
-                if labels is not None:
-                    return route.operation, labels
+                if all(value is None or query[key] == value for key, value in route.query):
+                    found = route.pattern.match(request.raw_path)
+                    if found is not None:
+                        return route.operation, {n: unquote(v) for n, v in zip(route.labels, found.groups())}
         return None
+
+    def _candidates_for(self, method: str, first: str | None, query: dict[str, str],
+                        headers: dict[str, str]) -> tuple[tuple[Route, ...], tuple[Route, ...]]:
+        """(strict, lenient) candidates, most specific first; the lenient pass forgives missing
+        required members, never missing literal query keys."""
+        routes, query_keys, header_keys = self._routes.get((method, first), ((), (), ()))
+        present = (method, first, tuple(k in query for k in query_keys), tuple(h in headers for h in header_keys))
+        cached = self._candidates.get(present)
+        if cached is None:
+            lenient = tuple(r for r in routes if all(k in query for k, _ in r.query))
+            strict = tuple(r for r in lenient if all(k in query for k in r.required_query)
+                           and all(h in headers for h in r.required_headers))
+            if len(self._candidates) >= self._KEPT:
+                self._candidates.clear()
+            cached = self._candidates[present] = (strict, lenient)
+        return cached
+
+
+def _with_keys(routes: list[Route]) -> tuple[tuple[Route, ...], tuple[str, ...], tuple[str, ...]]:
+    query = {k for r in routes for k, _ in r.query} | {k for r in routes for k in r.required_query}
+    headers = {h for r in routes for h in r.required_headers}
+    return tuple(routes), tuple(sorted(query)), tuple(sorted(headers))
 
 
 @cache
