@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -32,11 +33,19 @@ def _blob(value: Any) -> str:
     return encode_blob(bytes(value))
 
 
+def _iso8601(value: Any) -> str:
+    if isinstance(value, (int, float)):  # seconds since the epoch, the usual case: straight to text
+        return datetime.fromtimestamp(value, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
+    return str(format_timestamp(value, "iso8601"))
+
+
 def text_writer(shape: Shape, default_timestamp_format: str = "iso8601") -> TextWriter:
     """How to write ``shape``'s scalar as text; timestamps in the shape's format or the default."""
     kind = shape.type_name
     if kind == "timestamp":
         fmt = timestamp_format(shape, default_timestamp_format)
+        if fmt == "iso8601":
+            return _iso8601
         return lambda value: str(format_timestamp(value, fmt))
     if kind == "boolean":
         return _boolean

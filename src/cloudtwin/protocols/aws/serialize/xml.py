@@ -89,17 +89,28 @@ def _each(out: Out, emit: Emit, tag: str, values: Any) -> None:
         emit(out, tag, value)
 
 
+#: How a structure writes one member: (member name, open tag, close tag, the escaped text of a
+#: scalar's value or None, the writer of any other value).
+_Element = tuple[str, str, str, "Callable[[Any], str] | None", MemberEmit]
+
+
+def escaped_text(shape: Shape) -> Callable[[Any], str]:
+    """A scalar of ``shape`` as escaped XML character data."""
+    if shape.type_name == "string":
+        return escape
+    as_text = text_writer(shape)
+    return lambda value: escape(as_text(value))
+
+
 class _Compiler(ShapeCompiler[Emit]):
     def scalar(self, shape: Shape) -> Emit:
-        as_text = text_writer(shape)
-        if shape.type_name == "string":
-            return lambda out, tag, value: out.append(f"<{tag}>{escape(value)}</{tag}>")
-        return lambda out, tag, value: out.append(f"<{tag}>{escape(as_text(value))}</{tag}>")
+        text = escaped_text(shape)
+        return lambda out, tag, value: out.append(f"<{tag}>{text(value)}</{tag}>")
 
     def structure(self, shape: Shape) -> Emit:
         namespace = namespace_attribute(shape)
         attributes: list[tuple[str, str, Callable[[Any], str]]] = []
-        elements: list[tuple[str, MemberEmit]] = []
+        elements: list[_Element] = []
 
         def emit(out: Out, tag: str, value: Any) -> None:
             attrs = "".join(
@@ -108,9 +119,13 @@ class _Compiler(ShapeCompiler[Emit]):
                 if value.get(name) is not None
             ) if attributes else ""
             out.append(f"<{tag}{namespace}{attrs}>")
-            for name, write_member in elements:
+            for name, open_tag, close_tag, text, write_member in elements:
                 member_value = value.get(name)
-                if member_value is not None:
+                if member_value is None:
+                    continue
+                if text is not None:  # a scalar, written here: no call per element
+                    out.append(f"{open_tag}{text(member_value)}{close_tag}")
+                else:
                     write_member(out, member_value)
             out.append(f"</{tag}>")
 
@@ -122,7 +137,9 @@ class _Compiler(ShapeCompiler[Emit]):
                 attributes.append((name, member.serialization.get("name", name), text_writer(member)))
             else:
                 tag = member.serialization.get("queryName") or member.serialization.get("name", name)
-                elements.append((name, self._member(member, tag)))
+                scalar = member.type_name not in ("structure", "list", "map")
+                elements.append((name, f"<{tag}>", f"</{tag}>", escaped_text(member) if scalar else None,
+                                 self._member(member, tag)))
         return emit
 
     def _member(self, member: Shape, tag: str) -> MemberEmit:
