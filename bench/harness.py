@@ -281,6 +281,31 @@ class Server:
             self._log = None
 
 
+def busy_cpu_seconds() -> float:
+    """CPU time spent busy on the whole machine so far (all cores), from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal ...
+    return (sum(fields[:3]) + sum(fields[5:8])) / CLK_TCK
+
+
+def wait_quiet(max_wait: float, threshold: float = 0.25, log=None) -> float:
+    """Wait (at most max_wait s) until the machine's busy CPU over 1 s is under threshold
+    cores, so a timed run does not start while someone else's job holds the cores. Returns
+    the last 1 s sample, in cores."""
+    deadline = time.perf_counter() + max_wait
+    warned = False
+    while True:
+        before = busy_cpu_seconds()
+        time.sleep(1.0)
+        busy = busy_cpu_seconds() - before
+        if busy < threshold or time.perf_counter() >= deadline:
+            return busy
+        if log and not warned:
+            log(f"machine busy ({busy:.2f} cores used by others); waiting up to {max_wait:.0f}s")
+            warned = True
+
+
 # ---------------------------------------------------------------- wrk
 
 
@@ -297,6 +322,7 @@ class WrkResult:
     server_cpu_s: float
     wrk_cpu_s: float
     first_non_2xx: str
+    other_cores: float = 0.0  # CPU others used during the run, in cores (noise)
 
     @property
     def rps(self) -> float:
@@ -328,11 +354,16 @@ def run_wrk(server: Server, requests_file: Path, connections: int, duration: flo
         str(threads),
     ]
     cpu_before = cpu_seconds(server.proc.pid)
+    busy_before = busy_cpu_seconds()
+    started = time.perf_counter()
     wrk = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = wrk.stdout.read().decode(errors="replace")
     _, status, usage = os.wait4(wrk.pid, 0)
     wrk.returncode = os.waitstatus_to_exitcode(status)
     cpu_after = cpu_seconds(server.proc.pid)
+    busy = busy_cpu_seconds() - busy_before
+    elapsed = time.perf_counter() - started
+    wrk_cpu = usage.ru_utime + usage.ru_stime
     line = next((l for l in out.splitlines() if l.startswith("BENCH_JSON ")), None)
     if wrk.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed ({wrk.returncode}):\n{out}")
@@ -347,8 +378,9 @@ def run_wrk(server: Server, requests_file: Path, connections: int, duration: flo
         p50_ms=data["p50_us"] / 1000,
         p99_ms=data["p99_us"] / 1000,
         server_cpu_s=cpu_after - cpu_before,
-        wrk_cpu_s=usage.ru_utime + usage.ru_stime,
+        wrk_cpu_s=wrk_cpu,
         first_non_2xx=data["first_non_2xx"],
+        other_cores=max(0.0, busy - (cpu_after - cpu_before) - wrk_cpu) / elapsed,
     )
 
 

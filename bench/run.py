@@ -31,6 +31,7 @@ import targets as T  # noqa: E402
 import workloads  # noqa: E402
 
 RESULTS = harness.BENCH_DIR / "results"
+QUIET_WAIT = 0.0  # --quiet-wait: before each wrk run, wait this long at most for idle cores
 
 
 def log(msg: str) -> None:
@@ -110,12 +111,15 @@ def bench_op(entry, server, target, wl, op, conns, duration, repeat, scratch) ->
     for c in conns:
         runs = entry["runs"][c] = []
         for _ in range(repeat):
+            if QUIET_WAIT:
+                harness.wait_quiet(QUIET_WAIT, log=log)
             r = harness.run_wrk(server, lua, c, duration)
             runs.append(asdict(r) | {"rps": r.rps, "cpu_us_per_op": r.cpu_us_per_op,
                                          "wrk_cpu_us_per_op": r.wrk_cpu_us_per_op})
             bad = f", {r.non_2xx} non-2xx: {r.first_non_2xx[:120]}" if r.non_2xx else ""
             log(f"{target.name} {op.name} c={c}: {r.rps:,.0f}/s p50 {r.p50_ms:.2f}ms "
-                f"p99 {r.p99_ms:.2f}ms cpu {r.cpu_us_per_op:.0f}us/op{bad}")
+                f"p99 {r.p99_ms:.2f}ms cpu {r.cpu_us_per_op:.0f}us/op "
+                f"(others used {r.other_cores:.2f} cores){bad}")
     lua.unlink()
 
 
@@ -162,8 +166,9 @@ def scale_target(target: T.Target, wl, sizes, conns, duration, repeat, scratch) 
 def scale_table(results: list[dict], read_name: str, conns) -> str:
     lines = [
         f"| target | items | load s | RSS MB | conns | {read_name}/s | p50 ms | p99 ms "
-        "| server CPU µs/op | p50 vs smallest | CPU vs smallest | non-2xx / errors |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| server CPU µs/op | p50 vs smallest | CPU vs smallest | others' cores "
+        "| non-2xx / errors |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for res in results:
         if res.get("error"):
@@ -183,7 +188,7 @@ def scale_table(results: list[dict], read_name: str, conns) -> str:
                     f"| {entry['rss_mb']:.0f} | {c} | {_cell(runs, 'rps')} "
                     f"| {_cell(runs, 'p50_ms')} | {_cell(runs, 'p99_ms')} "
                     f"| {_cell(runs, 'cpu_us_per_op')} | {p50 / base[c][0]:.2f} "
-                    f"| {cpu / base[c][1]:.2f} | {errors} |")
+                    f"| {cpu / base[c][1]:.2f} | {_cell(runs, 'other_cores')} | {errors} |")
             if "error" in entry:
                 lines.append(f"| {res['target']} | {n:,} | failed: {_oneline(entry['error'])} |")
     return "\n".join(lines)
@@ -214,8 +219,8 @@ def results_table(results: list[dict], ceiling_name: str, ops, conns) -> str:
     ceiling = next((r for r in results if r["target"] == ceiling_name), None)
     lines = [
         "| target | op | conns | ops/s | vs ceiling | p50 ms | p99 ms | server CPU µs/op "
-        "| wrk CPU µs/op | non-2xx / errors |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| CPU x ceiling | wrk CPU µs/op | others' cores | non-2xx / errors |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for res in results:
         if res.get("error") and not res["ops"]:
@@ -231,21 +236,24 @@ def results_table(results: list[dict], ceiling_name: str, ops, conns) -> str:
                 if not runs:
                     continue
                 rps = statistics.median(r["rps"] for r in runs)
-                ratio = "-"
+                ratio = cpu_ratio = "-"
                 cref = ceiling and ceiling["ops"].get(op.name, {}).get("runs", {}).get(c)
                 if cref and res is not ceiling:
                     ratio = f"{rps / statistics.median(r['rps'] for r in cref):.2f}"
+                    cpu = statistics.median(r["cpu_us_per_op"] for r in runs)
+                    cpu_ratio = f"{cpu / statistics.median(r['cpu_us_per_op'] for r in cref):.1f}"
                 errors = sum(r["non_2xx"] + r["socket_errors"] + r["timeouts"] for r in runs)
                 flag = " **(errors!)**" if errors else ""
                 lines.append(
                     f"| {res['target']} | {op.name} | {c} | {_cell(runs, 'rps')}{flag} | {ratio} "
                     f"| {_cell(runs, 'p50_ms')} | {_cell(runs, 'p99_ms')} "
-                    f"| {_cell(runs, 'cpu_us_per_op')} | {_cell(runs, 'wrk_cpu_us_per_op')} "
-                    f"| {errors} |"
+                    f"| {_cell(runs, 'cpu_us_per_op')} | {cpu_ratio} "
+                    f"| {_cell(runs, 'wrk_cpu_us_per_op')} "
+                    f"| {_cell(runs, 'other_cores')} | {errors} |"
                 )
             if "error" in entry:
                 lines.append(f"| {res['target']} | {op.name} | - | failed: "
-                             f"{_oneline(entry['error'])} | | | | | | |")
+                             f"{_oneline(entry['error'])} | | | | | | | | |")
     return "\n".join(lines)
 
 
@@ -332,9 +340,14 @@ def main() -> int:
                    help="instead: load N items per size into a fresh server of each target "
                         "(default targets: cloudtwin) and time random-key reads; e.g. "
                         "--scale 1000,1000000")
+    p.add_argument("--quiet-wait", type=float, default=0.0, metavar="S",
+                   help="before each wrk run wait up to S seconds for the machine to be idle "
+                        "(others' jobs skew numbers on a shared machine)")
     p.add_argument("--json", type=Path, help="also write raw results here")
     args = p.parse_args()
 
+    global QUIET_WAIT
+    QUIET_WAIT = args.quiet_wait
     wl = workloads.load(args.workload)
     conns = [int(c) for c in args.connections.split(",")]
     ops = wl.OPS

@@ -193,11 +193,19 @@ def _cloudtwin(name: str, *extra: str) -> Target:
 
 
 def _cloudtwin_version() -> str:
+    """The package version and the git commit it was measured at (+dirty: with local edits)."""
     out = subprocess.run(
         [PY, "-c", "import cloudtwin; print(getattr(cloudtwin, '__version__', '?'))"],
         capture_output=True, text=True, env={"PYTHONPATH": str(REPO / "src")}, cwd=REPO,
     )
-    return out.stdout.strip() or "?"
+    version = out.stdout.strip() or "?"
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True, cwd=REPO).stdout.strip()
+    if head:
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"],
+                               capture_output=True, text=True, cwd=REPO).stdout.strip()
+        version += f" ({head}{'+dirty' if dirty else ''})"
+    return version
 
 
 def _dynalite_version() -> str:

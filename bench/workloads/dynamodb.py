@@ -1,6 +1,6 @@
 """DynamoDB: PutItem, GetItem, Query on a 100-item partition, BatchWriteItem of 25 items.
 
-Items look like a small record of an application (about 250 bytes as JSON): a string key and
+Items look like a small record of an application (about 330 bytes as JSON): a string key and
 sort key, a few scalars, a string set and a map.
 """
 
