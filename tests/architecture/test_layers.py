@@ -44,3 +44,11 @@ def test_engines_name_no_cloud() -> None:
             if _CLOUD_WORDS.search(line):
                 offenders.append(f"{path.relative_to(SRC)}:{number}: {line.strip()}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_strict_types_where_the_house_asks_for_them() -> None:
+    """mypy --strict over engines, protocols, storage and the clock (STYLE.md)."""
+    targets = [str(SRC / name) for name in ("engines", "protocols", "storage", "clock.py")]
+    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--ignore-missing-imports", *targets],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -191,7 +191,8 @@ class TablesEngine:
             if name in key_names:
                 raise Invalid(f"One or more parameter values were invalid: Cannot update attribute {name}. "
                               "This attribute is part of the key")
-        return update.apply(base)
+        new: Item = update.apply(base)
+        return new
 
     def _write(self, table: Table, pk: bytes, sk: bytes, old: Item | None, new: Item) -> None:
         spec = table.spec
@@ -298,7 +299,7 @@ class TablesEngine:
         tables = [self.catalog.get(scope, action.table) for action in actions]
         plans = []
         for action, table in zip(actions, tables):
-            pk, sk = (K.item_key(table.spec, action.item) if action.kind == "put"
+            pk, sk = (K.item_key(table.spec, action.item or {}) if action.kind == "put"
                       else K.lookup_key(table.spec, action.key or {}))
             plans.append((action, table, pk, sk, self._load(table, pk, sk)))
         _check_all(plans)

@@ -6,7 +6,7 @@ Messages follow DynamoDB's ValidationException wording, which is what users sear
 from __future__ import annotations
 
 from cloudtwin.engines._kernel.errors import Invalid
-from cloudtwin.engines.tables.model import IndexSpec, Item, KeyAttr, TableSpec
+from cloudtwin.engines.tables.model import AttrValue, IndexSpec, Item, KeyAttr, TableSpec
 from cloudtwin.engines.tables.values import encode_key_part
 
 EncodedKey = tuple[bytes, bytes]
@@ -14,7 +14,7 @@ EncodedKey = tuple[bytes, bytes]
 _INVALID = "One or more parameter values were invalid: "
 
 
-def _value_of(attr: KeyAttr, value: dict) -> bytes:
+def _value_of(attr: KeyAttr, value: AttrValue) -> bytes:
     ((tag, inner),) = value.items()
     if tag != attr.type:
         raise Invalid(f"{_INVALID}Type mismatch for key {attr.name} expected: {attr.type} actual: {tag}")

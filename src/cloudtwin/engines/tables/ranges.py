@@ -52,7 +52,7 @@ def sort_bounds(schema: TableSpec | IndexSpec, key_range: KeyRange) -> list[Boun
     op = key_range.op
     if op == "BETWEEN":
         low, high = key_range.values
-        if compare(low, high) > 0:
+        if (compare(low, high) or 0) > 0:
             raise Invalid(
                 "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than "
                 f"or equal to lower bound; lower bound operand: AttributeValue: {_show(low)}, upper bound "

@@ -19,7 +19,7 @@ from botocore.model import OperationModel, ServiceModel
 EXTRAS_DIR = Path(__file__).with_name("extras")
 
 
-class FastJSONFileLoader(JSONFileLoader):
+class FastJSONFileLoader(JSONFileLoader):  # type: ignore[misc]  # botocore is untyped
     """botocore's file loader, reading JSON with orjson: models load several times faster,
     which is most of cloudtwin's start-up (dicts keep their order, so no OrderedDict needed)."""
 
