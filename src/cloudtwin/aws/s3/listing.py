@@ -14,7 +14,7 @@ from cloudtwin.aws.s3.errors import invalid_argument
 from cloudtwin.engines._kernel.context import RequestContext
 from cloudtwin.engines._kernel.errors import Invalid
 from cloudtwin.engines._kernel.paging import decode_token, encode_token
-from cloudtwin.engines.blobs import Blob, Page
+from cloudtwin.engines.blobs import Listed, Page
 
 operations = Operations()
 Params = dict[str, Any]
@@ -34,7 +34,7 @@ def _encoder(p: Params) -> Any:
     return lambda text: text
 
 
-def _entry(blob: Blob, encode: Any) -> dict[str, Any]:
+def _entry(blob: Listed, encode: Any) -> dict[str, Any]:
     entry = {"Key": encode(blob.key), "LastModified": blob.modified, "ETag": f'"{blob.etag}"', "Size": blob.size,
              "StorageClass": blob.tier}
     algorithms = [name for name in blob.digests if name in MEMBERS]
@@ -43,7 +43,7 @@ def _entry(blob: Blob, encode: Any) -> dict[str, Any]:
     return entry
 
 
-def _common(p: Params, page: Page, encode: Any) -> dict[str, Any]:
+def _common(p: Params, page: Page[Any], encode: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"Name": p["Bucket"], "Prefix": encode(p.get("Prefix", "")), "MaxKeys": p.get("MaxKeys", MAX_KEYS),
                            "IsTruncated": page.truncated,
                            "CommonPrefixes": [{"Prefix": encode(c)} for c in page.prefixes]}

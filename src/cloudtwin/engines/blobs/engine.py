@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from cloudtwin.clock import Clock
 from cloudtwin.engines._kernel.errors import Conflict, NotFound, PreconditionFailed
@@ -27,11 +28,11 @@ from cloudtwin.engines.blobs.bodies import BodyStore, Segment, Written
 from cloudtwin.engines.blobs.lifecycle import apply_rules
 from cloudtwin.engines.blobs.listing import walk
 from cloudtwin.engines.blobs.model import (
-    COMPLIANCE, ENABLED, GOVERNANCE, NULL_VERSION, UNVERSIONED, Blob, Container, Digest, Event, Page, Props,
-    Restore, Retention, Sealing, Staging,
+    COMPLIANCE, ENABLED, GOVERNANCE, NULL_VERSION, UNVERSIONED, Blob, Container, Digest, Event, Item, Listed, Page,
+    Props, Restore, Retention, Sealing, Staging,
 )
 from cloudtwin.engines.blobs.sealing import KeyProvider, Sealer, key_md5, load_master_key
-from cloudtwin.engines.blobs.store import SCHEMA, BlobStore, Row, blob_doc
+from cloudtwin.engines.blobs.store import SCHEMA, BlobStore, Row, blob_doc, listed
 from cloudtwin.engines.blobs.uploads import Uploads
 from cloudtwin.storage import Storage
 
@@ -261,15 +262,15 @@ class BlobsEngine(Uploads):
 
     # -- listing ----------------------------------------------------------------------------------
     def list_blobs(self, container: str, prefix: str = "", delimiter: str = "", after: str = "",
-                   limit: int = 1000) -> Page:
-        """Current blobs (no delete markers) in key order, after ``after``."""
+                   limit: int = 1000) -> Page[Listed]:
+        """Current blobs (no delete markers) in key order, after ``after``, as listing summaries."""
         cid = self.container_row(container)[0]
         fetch = lambda low, inclusive, n: self.store.current_after(cid, low, inclusive, n)  # noqa: E731
         entries, truncated = walk(fetch, prefix, delimiter, after, False, limit)
-        return _page(container, entries, truncated)
+        return _page(entries, truncated, listed)
 
     def list_versions(self, container: str, prefix: str = "", delimiter: str = "", after_key: str = "",
-                      after_version: str = "", limit: int = 1000) -> Page:
+                      after_version: str = "", limit: int = 1000) -> Page[Blob]:
         """Every version and marker, by key then newest first, after (``after_key``, ``after_version``)."""
         cid = self.container_row(container)[0]
         head: list[tuple[object, ...]] = []
@@ -285,7 +286,7 @@ class BlobsEngine(Uploads):
             truncated = truncated or len(head) > limit
         else:
             entries, truncated = walk(fetch, prefix, delimiter, after_key, False, limit)
-        return _page(container, entries, truncated)
+        return _page(entries, truncated, lambda row: Row(container, row).blob)
 
     def versions_of(self, container: str, key: str) -> list[Blob]:
         return [Row(container, r).blob for r in self.store.key_versions(self.container_row(container)[0], key)]
@@ -331,8 +332,8 @@ class BlobsEngine(Uploads):
 
 
 
-def _page(container: str, entries: Sequence[object], truncated: bool) -> Page:
-    blobs = [Row(container, e).blob for e in entries if isinstance(e, tuple)]
+def _page(entries: Sequence[object], truncated: bool, item: Callable[[tuple[Any, ...]], Item]) -> Page[Item]:
+    blobs = [item(e) for e in entries if isinstance(e, tuple)]
     prefixes = [e for e in entries if isinstance(e, str)]
     last = entries[-1] if entries else None
     next_key = last if isinstance(last, str) else (last[1] if last else "")  # type: ignore[index]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 #: Retention modes: "governance" may be lifted by a privileged caller, "compliance" never.
 GOVERNANCE = "governance"
@@ -167,11 +167,26 @@ class Rule:
         return self.size_under is None or blob.size < self.size_under
 
 
-@dataclass(frozen=True)
-class Page:
-    """A page of a listing: blobs, grouped prefixes, and where the next page starts."""
+class Listed(NamedTuple):
+    """What a listing of current blobs shows of each: read from columns, no document decoded."""
 
-    blobs: list[Blob]
+    key: str
+    size: int
+    modified: float
+    etag: str
+    tier: str
+    #: Names of the digests stored with the body (e.g. "sha256"), in the order they were given.
+    digests: tuple[str, ...]
+
+
+Item = TypeVar("Item", Blob, Listed)
+
+
+@dataclass(frozen=True)
+class Page(Generic[Item]):
+    """A page of a listing: blobs (or their summaries), grouped prefixes, and where the next page starts."""
+
+    blobs: list[Item]
     prefixes: list[str]
     truncated: bool
     next_key: str = ""

@@ -3,7 +3,10 @@
 ``blobs``: one row per version (or delete marker); ``seq`` orders a key's versions, newest
 last; ``latest`` marks the current one, and the partial index ``blobs_current`` holds the
 current versions that are not delete markers, in key order (UTF-8 byte order, as listings
-want). Everything not queried lives in the CBOR ``doc``. ``garbage``: body files no row names
+want). Everything not queried lives in the CBOR ``doc``; what a listing shows of a blob that
+is not a column already (``etag``, ``digest_names``) is copied out of it when the row is
+written, so a listing decodes no document (rows written before these columns existed have
+them NULL and are read from the document). ``garbage``: body files no row names
 any more, removed from disk by the sweep after the commit that forgot them.
 """
 
@@ -15,7 +18,7 @@ from typing import Any
 import cbor2
 
 from cloudtwin.engines.blobs.bodies import Segment
-from cloudtwin.engines.blobs.model import Blob, Props, Restore, Retention
+from cloudtwin.engines.blobs.model import Blob, Listed, Props, Restore, Retention
 from cloudtwin.storage import Database
 
 SCHEMA = """
@@ -25,7 +28,8 @@ CREATE TABLE IF NOT EXISTS containers(
 CREATE TABLE IF NOT EXISTS blobs(
     seq INTEGER PRIMARY KEY AUTOINCREMENT, cid INTEGER NOT NULL, key TEXT NOT NULL,
     version TEXT NOT NULL, latest INTEGER NOT NULL, marker INTEGER NOT NULL, size INTEGER NOT NULL,
-    modified REAL NOT NULL, tier TEXT NOT NULL, noncurrent_since REAL, doc BLOB NOT NULL);
+    modified REAL NOT NULL, tier TEXT NOT NULL, noncurrent_since REAL, doc BLOB NOT NULL,
+    etag TEXT, digest_names TEXT);
 CREATE INDEX IF NOT EXISTS blobs_by_key ON blobs(cid, key, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS blobs_by_version ON blobs(cid, key, version);
 CREATE INDEX IF NOT EXISTS blobs_current ON blobs(cid, key) WHERE latest=1 AND marker=0;
@@ -40,6 +44,8 @@ CREATE TABLE IF NOT EXISTS garbage(file_id TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 
 _BLOB_COLUMNS = "seq, key, version, latest, marker, size, modified, tier, noncurrent_since, doc"
+#: What a listing of current blobs reads: the document only for rows older than the columns.
+_LISTED_COLUMNS = "seq, key, size, modified, tier, etag, digest_names, CASE WHEN etag IS NULL THEN doc END"
 
 
 def encode(value: Any) -> bytes:
@@ -90,11 +96,26 @@ def blob_doc(blob: Blob, segments: Iterable[Segment], wrapped: bytes) -> bytes:
                    "ts": blob.tier_since, "sg": [s.encode() for s in segments], "w": wrapped})
 
 
+def listed(row: tuple[Any, ...]) -> Listed:
+    """A row of ``_LISTED_COLUMNS`` as a listing's summary (its key at index 1, as ``walk`` wants)."""
+    _seq, key, size, modified, tier, etag, names, raw = row
+    if etag is None:
+        doc = decode(raw)
+        return Listed(key, size, modified, doc["e"], tier, tuple(doc["d"]))
+    return Listed(key, size, modified, etag, tier, tuple(names.split(",")) if names else ())
+
+
 class BlobStore:
     """SQL over the engine's database; knows rows, not rules."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        columns = {r[1] for r in db.all("PRAGMA table_info(blobs)")}
+        missing = [c for c in ("etag", "digest_names") if c not in columns]
+        if missing:  # a database made before the listing columns: add them (NULL in old rows)
+            with db.atomic():
+                for column in missing:
+                    db.execute(f"ALTER TABLE blobs ADD COLUMN {column} TEXT")
 
     # -- containers -------------------------------------------------------------------------------
     def container(self, name: str) -> tuple[int, str, str, float, dict[str, Any]] | None:
@@ -137,10 +158,10 @@ class BlobStore:
 
     def insert_blob(self, cid: int, blob: Blob, doc: bytes) -> None:
         self.db.execute(
-            "INSERT INTO blobs(cid, key, version, latest, marker, size, modified, tier, noncurrent_since, doc) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO blobs(cid, key, version, latest, marker, size, modified, tier, noncurrent_since, doc, "
+            "etag, digest_names) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (cid, blob.key, blob.version, int(blob.latest), int(blob.marker), blob.size, blob.modified,
-             blob.tier, blob.noncurrent_since, doc))
+             blob.tier, blob.noncurrent_since, doc, blob.etag, ",".join(blob.digests)))
 
     def replace_doc(self, seq: int, tier: str, doc: bytes) -> None:
         self.db.execute("UPDATE blobs SET tier=?, doc=? WHERE seq=?", (tier, doc, seq))
@@ -156,8 +177,9 @@ class BlobStore:
         self.db.execute("DELETE FROM blobs WHERE seq=?", (seq,))
 
     def current_after(self, cid: int, low: str, inclusive: bool, limit: int) -> list[tuple[Any, ...]]:
+        """Rows of ``_LISTED_COLUMNS`` for the current blobs from ``low``, in key order."""
         op = ">=" if inclusive else ">"
-        return self.db.all(f"SELECT {_BLOB_COLUMNS} FROM blobs WHERE cid=? AND latest=1 AND marker=0 "
+        return self.db.all(f"SELECT {_LISTED_COLUMNS} FROM blobs WHERE cid=? AND latest=1 AND marker=0 "
                            f"AND key {op} ? ORDER BY key LIMIT ?", (cid, low, limit))
 
     def versions_after(self, cid: int, low: str, inclusive: bool, limit: int) -> list[tuple[Any, ...]]:
