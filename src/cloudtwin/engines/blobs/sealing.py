@@ -39,13 +39,13 @@ class KeyProvider(Protocol):
         """The data key ``wrapped`` holds; raises an engine error when the key refuses."""
 
 
-def _wrap(wrapping_key: bytes, data_key: bytes, label: bytes) -> bytes:
+def _wrap(wrapping_key: AESGCM, data_key: bytes, label: bytes) -> bytes:
     nonce = os.urandom(_NONCE)
-    return nonce + AESGCM(wrapping_key).encrypt(nonce, data_key, label)
+    return nonce + wrapping_key.encrypt(nonce, data_key, label)
 
 
-def _unwrap(wrapping_key: bytes, wrapped: bytes, label: bytes) -> bytes:
-    return AESGCM(wrapping_key).decrypt(wrapped[:_NONCE], wrapped[_NONCE:], label)
+def _unwrap(wrapping_key: AESGCM, wrapped: bytes, label: bytes) -> bytes:
+    return wrapping_key.decrypt(wrapped[:_NONCE], wrapped[_NONCE:], label)
 
 
 def load_master_key(folder: Path | None) -> bytes:
@@ -65,7 +65,7 @@ class Sealer:
     """Makes and opens data keys for each sealing mode."""
 
     def __init__(self, master_key: bytes, provider: KeyProvider | None) -> None:
-        self.master_key = master_key
+        self._managed = AESGCM(master_key)  # made once: every managed body wraps its key under it
         self.provider = provider
 
     def new_key(self, scope: Scope, sealing: Sealing, place: Place) -> tuple[bytes, bytes, str]:
@@ -76,8 +76,8 @@ class Sealer:
             return self.provider.seal(scope, sealing.key_ref, place)
         data_key = os.urandom(32)
         if sealing.mode == "customer":
-            return data_key, _wrap(_customer_key(sealing), data_key, b"customer"), ""
-        return data_key, _wrap(self.master_key, data_key, b"managed"), ""
+            return data_key, _wrap(AESGCM(_customer_key(sealing)), data_key, b"customer"), ""
+        return data_key, _wrap(self._managed, data_key, b"managed"), ""
 
     def open_key(self, scope: Scope, mode: str, key_ref: str, wrapped: bytes, sealing: Sealing | None,
                  place: Place) -> bytes:
@@ -90,11 +90,11 @@ class Sealer:
                 raise Invalid("The object was stored using a form of encryption that requires a key "
                               "the request did not give", kind="customer-key", name="missing")
             try:
-                return _unwrap(_customer_key(sealing), wrapped, b"customer")
+                return _unwrap(AESGCM(_customer_key(sealing)), wrapped, b"customer")
             except InvalidTag:
                 raise Invalid("The provided encryption key does not match the one the object was "
                               "stored with", kind="customer-key", name="mismatch") from None
-        return _unwrap(self.master_key, wrapped, b"managed")
+        return _unwrap(self._managed, wrapped, b"managed")
 
 
 def _customer_key(sealing: Sealing) -> bytes:

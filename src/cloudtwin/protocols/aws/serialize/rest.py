@@ -48,6 +48,8 @@ class ResponsePlan:
     payload: str | None
     payload_shape: Shape | None
     body_members: frozenset[str]
+    #: Member name -> (header name, writer), for the header members.
+    header_by_name: dict[str, tuple[str, HeaderWriter]]
 
     def status(self, result: dict[str, Any], default: int) -> int:
         if self.status_member and result.get(self.status_member) is not None:
@@ -55,11 +57,14 @@ class ResponsePlan:
         return default
 
     def write_headers(self, result: dict[str, Any]) -> Headers:
+        """The header members ``result`` has (in its order: a result holds far fewer members
+        than an output shape like S3's GetObjectOutput declares), then the header maps."""
         out: Headers = []
-        for name, header, write in self.headers:
-            value = result.get(name)
-            if value is not None and not (isinstance(value, list) and not value):
-                out.append((header, write(value)))
+        by_name = self.header_by_name
+        for name, value in result.items():
+            found = by_name.get(name)
+            if found is not None and value is not None and not (isinstance(value, list) and not value):
+                out.append((found[0], found[1](value)))
         for name, prefix in self.header_maps:
             out.extend((prefix + key, str(value)) for key, value in (result.get(name) or {}).items())
         return out
@@ -80,7 +85,7 @@ class ResponsePlan:
 @cache
 def response_plan(shape: Shape | None) -> ResponsePlan:
     if shape is None:
-        return ResponsePlan(None, (), (), None, None, frozenset())
+        return ResponsePlan(None, (), (), None, None, frozenset(), {})
     status = None
     headers, header_maps, body = [], [], []
     for name, member in shape.members.items():
@@ -96,5 +101,6 @@ def response_plan(shape: Shape | None) -> ResponsePlan:
             body.append(name)
     payload = shape.serialization.get("payload")
     payload_shape = shape.members[payload] if payload else None
-    return ResponsePlan(status, tuple(headers), tuple(header_maps), payload, payload_shape, frozenset(body))
+    return ResponsePlan(status, tuple(headers), tuple(header_maps), payload, payload_shape, frozenset(body),
+                        {name: (header, write) for name, header, write in headers})
 
