@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
+from functools import lru_cache
 from collections.abc import Callable
 from typing import Any
 
@@ -33,9 +34,20 @@ def _blob(value: Any) -> str:
     return encode_blob(bytes(value))
 
 
+@lru_cache(maxsize=4096)
+def _iso_second(second: int) -> str:
+    return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def _iso8601(value: Any) -> str:
-    if isinstance(value, (int, float)):  # seconds since the epoch, the usual case: straight to text
-        return datetime.fromtimestamp(value, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
+    """Epoch seconds as ``2026-01-02T03:04:05.678Z``; the whole seconds' text is kept (a listing
+    repeats them), the milliseconds rounded as ``datetime.fromtimestamp`` rounds them."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+        second = math.floor(value)
+        micros = round((value - second) * 1e6)
+        if micros >= 1_000_000:
+            second, micros = second + 1, micros - 1_000_000
+        return f"{_iso_second(second)}.{micros // 1000:03d}Z"
     return str(format_timestamp(value, "iso8601"))
 
 

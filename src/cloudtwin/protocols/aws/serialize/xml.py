@@ -16,7 +16,6 @@ import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
-from xml.sax.saxutils import escape as _escape
 
 from botocore.model import ServiceModel, Shape
 
@@ -29,7 +28,6 @@ Out = list[str]
 Emit = Callable[[Out, str, Any], None]
 MemberEmit = Callable[[Out, Any], None]
 
-_ENTITIES = {'"': "&quot;", "\r": "&#13;"}
 #: Characters XML 1.0 cannot carry at all, not even as references (and lone surrogates).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPECIAL = re.compile("[&<>\"\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -39,7 +37,10 @@ def escape(text: str) -> str:
     """Text as XML character data; characters XML cannot carry become U+FFFD."""
     if _SPECIAL.search(text) is None:  # most text: names, ids, numbers
         return text
-    return _escape(_NOT_XML.sub("\ufffd", text), _ENTITIES)
+    if _NOT_XML.search(text) is not None:
+        text = _NOT_XML.sub("\ufffd", text)
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            .replace("\r", "&#13;"))
 
 
 def namespace_attribute(shape: Shape) -> str:
