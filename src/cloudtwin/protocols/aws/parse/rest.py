@@ -158,8 +158,9 @@ class RouteIndex:
                         headers: dict[str, str]) -> tuple[tuple[Route, ...], tuple[Route, ...]]:
         """(strict, lenient) candidates, most specific first; the lenient pass forgives missing
         required members, never missing literal query keys."""
-        routes, query_keys, header_keys = self._routes.get((method, first), ((), (), ()))
-        present = (method, first, tuple(k in query for k in query_keys), tuple(h in headers for h in header_keys))
+        routes, query_keys, header_keys = self._routes.get((method, first), ((), frozenset(), ()))
+        present = (method, first, frozenset(k for k in query if k in query_keys) if query else frozenset(),
+                   tuple(h in headers for h in header_keys))
         cached = self._candidates.get(present)
         if cached is None:
             lenient = tuple(r for r in routes if all(k in query for k, _ in r.query))
@@ -171,10 +172,10 @@ class RouteIndex:
         return cached
 
 
-def _with_keys(routes: list[Route]) -> tuple[tuple[Route, ...], tuple[str, ...], tuple[str, ...]]:
+def _with_keys(routes: list[Route]) -> tuple[tuple[Route, ...], frozenset[str], tuple[str, ...]]:
     query = {k for r in routes for k, _ in r.query} | {k for r in routes for k in r.required_query}
     headers = {h for r in routes for h in r.required_headers}
-    return tuple(routes), tuple(sorted(query)), tuple(sorted(headers))
+    return tuple(routes), frozenset(query), tuple(sorted(headers))
 
 
 @cache

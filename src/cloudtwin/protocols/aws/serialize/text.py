@@ -34,21 +34,39 @@ def _blob(value: Any) -> str:
     return encode_blob(bytes(value))
 
 
+def _epoch(value: Any) -> tuple[int, int] | None:
+    """(whole second, microseconds) of non-negative epoch seconds, rounded as
+    ``datetime.fromtimestamp`` rounds them; None for anything else (datetimes, negatives)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+        return None
+    second = math.floor(value)
+    micros = round((value - second) * 1e6)
+    return (second + 1, micros - 1_000_000) if micros >= 1_000_000 else (second, micros)
+
+
+#: Each whole second's text is kept: listings and headers repeat the same few seconds.
 @lru_cache(maxsize=4096)
 def _iso_second(second: int) -> str:
     return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+@lru_cache(maxsize=4096)
+def _rfc822_second(second: int) -> str:
+    return str(format_timestamp(second, "rfc822"))
+
+
 def _iso8601(value: Any) -> str:
-    """Epoch seconds as ``2026-01-02T03:04:05.678Z``; the whole seconds' text is kept (a listing
-    repeats them), the milliseconds rounded as ``datetime.fromtimestamp`` rounds them."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
-        second = math.floor(value)
-        micros = round((value - second) * 1e6)
-        if micros >= 1_000_000:
-            second, micros = second + 1, micros - 1_000_000
-        return f"{_iso_second(second)}.{micros // 1000:03d}Z"
-    return str(format_timestamp(value, "iso8601"))
+    """``2026-01-02T03:04:05.678Z``."""
+    epoch = _epoch(value)
+    if epoch is None:
+        return str(format_timestamp(value, "iso8601"))
+    return f"{_iso_second(epoch[0])}.{epoch[1] // 1000:03d}Z"
+
+
+def _rfc822(value: Any) -> str:
+    """``Fri, 02 Jan 2026 03:04:05 GMT``."""
+    epoch = _epoch(value)
+    return str(format_timestamp(value, "rfc822")) if epoch is None else _rfc822_second(epoch[0])
 
 
 def text_writer(shape: Shape, default_timestamp_format: str = "iso8601") -> TextWriter:
@@ -56,8 +74,8 @@ def text_writer(shape: Shape, default_timestamp_format: str = "iso8601") -> Text
     kind = shape.type_name
     if kind == "timestamp":
         fmt = timestamp_format(shape, default_timestamp_format)
-        if fmt == "iso8601":
-            return _iso8601
+        if fmt in ("iso8601", "rfc822"):
+            return _iso8601 if fmt == "iso8601" else _rfc822
         return lambda value: str(format_timestamp(value, fmt))
     if kind == "boolean":
         return _boolean
