@@ -114,8 +114,8 @@ class BlobsEngine(Uploads):
             cid, box = self.container_row(staging.container)
             self._check_write_conditions(cid, staging.key, staging.if_absent, staging.if_match)
             now, sealing = self.clock.now(), staging.sealing
-            blob = Blob(staging.container, staging.key, "", True, False, segment.size, written.md5, now,
-                        self.with_default_retention(box, props, now), written.digests, 0, sealing.mode,
+            blob = Blob(staging.container, staging.key, self.version_for(box), True, False, segment.size, written.md5,
+                        now, self.with_default_retention(box, props, now), written.digests, 0, sealing.mode,
                         staging.key_ref, key_md5(sealing.customer_key) if sealing.mode == "customer" else b"",
                         None, now, None)
             return self.install(scope, cid, box, blob, [segment], staging.wrapped, how)
@@ -123,13 +123,17 @@ class BlobsEngine(Uploads):
             self.bodies.remove([segment.file_id])
             raise
 
+    @staticmethod
+    def version_for(box: Container) -> str:
+        """The version id of a new blob of ``box``: a fresh one when versioning is on, else "null"."""
+        return new_version_id() if box.versioning == ENABLED else NULL_VERSION
+
     def install(self, scope: Scope, cid: int, box: Container, blob: Blob, segments: list[Segment],
                 wrapped: bytes, how: str) -> Blob:
-        """Make ``blob`` (whose body is on disk) the latest version of its key."""
-        versioned = box.versioning == ENABLED
-        blob = replace(blob, version=new_version_id() if versioned else NULL_VERSION)
+        """Make ``blob`` (whose body is on disk, its version from ``version_for``) the latest
+        version of its key."""
         with self.db.atomic():
-            if not versioned:
+            if blob.version == NULL_VERSION:
                 self._drop_null_version(cid, blob.key)
             self.store.demote(cid, blob.key, blob.modified)
             self.store.insert_blob(cid, blob, blob_doc(blob, segments, wrapped))
@@ -230,7 +234,7 @@ class BlobsEngine(Uploads):
         if box.versioning == UNVERSIONED:
             return self._remove_version(scope, cid, container, key, NULL_VERSION, bypass)
         now = self.clock.now()
-        marker = Blob(container, key, "", True, True, 0, "", now, Props(), {}, 0, "", "", b"", None, now, None)
+        marker = Blob(container, key, self.version_for(box), True, True, 0, "", now, Props(), {}, 0, "", "", b"", None, now, None)
         return self.install(scope, cid, box, marker, [], b"", "marker")
 
     def _remove_version(self, scope: Scope, cid: int, container: str, key: str, version: str,

@@ -34,6 +34,7 @@ class Uploads(Containers):
     sealer: Sealer
     install: Callable[[Scope, int, Container, Blob, list[Segment], bytes, str], Blob]
     with_default_retention: Callable[[Container, Props, float], Props]
+    version_for: Callable[[Container], str]
 
     def start_upload(self, scope: Scope, container: str, key: str, props: Props,
                      sealing: Sealing = Sealing(), digest_names: Sequence[str] = ()) -> Upload:
@@ -114,7 +115,7 @@ class Uploads(Containers):
         box = self.container(container)
         props = self.with_default_retention(box, props_from(doc["p"], doc["tier"]), now)
         digests = {name: b"".join(stored[n][2]["d"].get(name, b"") for n, _ in chosen) for name in doc["dn"]}
-        blob = Blob(container, key, "", True, False, sum(s.size for s in segments),
+        blob = Blob(container, key, self.version_for(box), True, False, sum(s.size for s in segments),
                     f"{combined.hexdigest()}-{len(chosen)}", now, props, digests, len(chosen), doc["sm"],
                     doc["kr"], doc["cm"], None, now, None)
         used = {n for n, _ in chosen}

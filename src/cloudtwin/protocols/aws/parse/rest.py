@@ -302,8 +302,9 @@ _EXTRACTORS = {"uri": _label, "header": _header, "headers": _header_map, "querys
 
 
 @cache
-def location_plan(operation: OperationModel) -> tuple[Extract, ...]:
-    """How to read each member of the input shape bound to the URI, the query or headers."""
+def location_plan(operation: OperationModel) -> tuple[tuple[str | None, Extract], ...]:
+    """How to read each member of the input shape bound to the URI, the query or headers, each
+    with the header it needs (None: always run), so an absent header costs no call."""
     shape = operation.input_shape
     if shape is None:
         return ()
@@ -312,19 +313,22 @@ def location_plan(operation: OperationModel) -> tuple[Extract, ...]:
         route_keys | {m.serialization.get("name", n) for n, m in shape.members.items()
                       if m.serialization.get("location") == "querystring" and m.type_name != "map"}
     )
-    plan = []
+    plan: list[tuple[str | None, Extract]] = []
     for name, member in shape.members.items():
         location = member.serialization.get("location")
+        wire = member.serialization.get("name", name)
         if location == "querystring" and member.type_name == "map":
-            plan.append(_query_map(name, member, claimed))
+            plan.append((None, _query_map(name, member, claimed)))
         elif location in _EXTRACTORS:
-            plan.append(_EXTRACTORS[location](name, member.serialization.get("name", name), member))
+            plan.append((wire.lower() if location == "header" else None, _EXTRACTORS[location](name, wire, member)))
     return tuple(plan)
 
 
 def read_locations(operation: OperationModel, request: HttpRequest, labels: dict[str, str]) -> dict[str, Any]:
     """The params ``request`` carries in its URI, query string and headers."""
     out: dict[str, Any] = {}
-    for extract in location_plan(operation):
-        extract(request, labels, out)
+    headers = request.headers
+    for header, extract in location_plan(operation):
+        if header is None or header in headers:
+            extract(request, labels, out)
     return out
