@@ -14,7 +14,7 @@ from cloudtwin.aws.s3.errors import invalid_argument
 from cloudtwin.engines._kernel.context import RequestContext
 from cloudtwin.engines._kernel.errors import Invalid
 from cloudtwin.engines._kernel.paging import decode_token, encode_token
-from cloudtwin.engines.blobs import Listed, Page
+from cloudtwin.engines.blobs import Blob, Listed, Page
 
 operations = Operations()
 Params = dict[str, Any]
@@ -34,7 +34,7 @@ def _encoder(p: Params) -> Any:
     return lambda text: text
 
 
-def _entry(blob: Listed, encode: Any) -> dict[str, Any]:
+def _entry(blob: Blob | Listed, encode: Any) -> dict[str, Any]:
     entry = {"Key": encode(blob.key), "LastModified": blob.modified, "ETag": f'"{blob.etag}"', "Size": blob.size,
              "StorageClass": blob.tier}
     algorithms = [name for name in blob.digests if name in MEMBERS]
