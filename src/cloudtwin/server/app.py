@@ -56,8 +56,6 @@ class CloudTwin:
         self.started = time.monotonic()
         self._ticker: asyncio.Task[None] | None = None
         self._request_ids = RequestIds()
-        #: Requests between their first byte and their answer (the group commit's company).
-        self._in_flight = 0
         #: Large request bodies are spooled here (beside the data, not in a RAM-backed /tmp).
         self._spool_dir = self.storage.body_dir("spool")
 
@@ -69,28 +67,21 @@ class CloudTwin:
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
-            self._in_flight += 1
+            request = request_head(scope)
+            route = None if request.raw_path.startswith(internal.PREFIX) else self.router.route(request)
+            streams = route is not None and getattr(route.face, "streams_body", False)
             try:
-                await self._serve(scope, receive, send)
+                await read_body(request, receive, self._spool_dir, spool=streams)
+            except ClientGone:
+                return
+            try:
+                response = await self.respond(request, route)
+                await write_response(response, send, head_only=request.method == "HEAD")
             finally:
-                self._in_flight -= 1
+                if request.body_file is not None:
+                    request.body_file.close()
         elif kind == "lifespan":
             await self._lifespan(receive, send)
-
-    async def _serve(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
-        request = request_head(scope)
-        route = None if request.raw_path.startswith(internal.PREFIX) else self.router.route(request)
-        streams = route is not None and getattr(route.face, "streams_body", False)
-        try:
-            await read_body(request, receive, self._spool_dir, spool=streams)
-        except ClientGone:
-            return
-        try:
-            response = await self.respond(request, route)
-            await write_response(response, send, head_only=request.method == "HEAD")
-        finally:
-            if request.body_file is not None:
-                request.body_file.close()
 
     async def respond(self, request: HttpRequest, route: Route | None = None) -> HttpResponse:
         if request.raw_path.startswith(internal.PREFIX):
@@ -117,7 +108,7 @@ class CloudTwin:
             error = AwsError("InternalFailure", "cloudtwin hit an internal error; see its log", 500, sender_fault=False)
             return wire_protocol(route.protocol).serialize_error(route.face.model, None, error, ctx.request_id)
         if self.storage.dirty:
-            await self.storage.flush(alone=self._in_flight <= 1)
+            await self.storage.flush()
         return response
 
     def account_of(self, access_key: str) -> str:

@@ -130,16 +130,9 @@ class Storage:
         for db in dirty:
             db.commit()
 
-    async def flush(self, alone: bool = False) -> None:
-        """Wait until everything written so far is committed; one commit serves many callers.
-
-        ``alone`` says no other request is in flight: nobody could share the commit, so it is
-        made at once instead of after a turn of the event loop.
-        """
+    async def flush(self) -> None:
+        """Wait until everything written so far is committed; one commit serves many callers."""
         if not self._dirty:
-            return
-        if alone and not self._scheduled:
-            self.commit()
             return
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[None] = loop.create_future()
