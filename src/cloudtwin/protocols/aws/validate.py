@@ -10,7 +10,8 @@
 A service that words these failures its own way names its codes in its extras (``_failure``).
 
 Checkers are compiled once per shape; a shape with no constraints anywhere below it compiles
-to None and is never walked.
+to None and is never walked. Paths are built lazily, as (parent, segment) pairs, and spelled
+out only for a problem: a valid request formats none.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from botocore.model import OperationModel, Shape
 from cloudtwin.protocols.aws.errors import AwsError
 
 Problems = list[str]
-Checker = Callable[[Any, str, Problems], None]
+#: Where a value sits: None at the root, else (parent path, segment), e.g. (((None, "items"), 1), "member").
+Path = Any
+Checker = Callable[[Any, Path, Problems], None]
 
 
 def _render(value: Any) -> str:
@@ -42,8 +45,16 @@ def _render(value: Any) -> str:
     return f"'{value}'"
 
 
-def _problem(problems: Problems, value: Any, path: str, constraint: str) -> None:
-    problems.append(f"Value {_render(value)} at '{path}' failed to satisfy constraint: {constraint}")
+def _spelled(path: Path) -> str:
+    segments = []
+    while path is not None:
+        path, segment = path
+        segments.append(str(segment))
+    return ".".join(reversed(segments))
+
+
+def _problem(problems: Problems, value: Any, path: Path, constraint: str) -> None:
+    problems.append(f"Value {_render(value)} at '{_spelled(path)}' failed to satisfy constraint: {constraint}")
 
 
 def _camel(name: str) -> str:
@@ -66,24 +77,24 @@ def _scalar_checks(shape: Shape) -> list[Checker]:
     if "min" in meta:
         low = meta["min"]
         if sized:
-            def check_min_len(v: Any, path: str, p: Problems) -> None:
+            def check_min_len(v: Any, path: Path, p: Problems) -> None:
                 if len(v) < low:
                     _problem(p, v, path, f"Member must have length greater than or equal to {low}")
             checks.append(check_min_len)
         else:
-            def check_min(v: Any, path: str, p: Problems) -> None:
+            def check_min(v: Any, path: Path, p: Problems) -> None:
                 if v < low:
                     _problem(p, v, path, f"Member must have value greater than or equal to {low}")
             checks.append(check_min)
     if "max" in meta:
         high = meta["max"]
         if sized:
-            def check_max_len(v: Any, path: str, p: Problems) -> None:
+            def check_max_len(v: Any, path: Path, p: Problems) -> None:
                 if len(v) > high:
                     _problem(p, v, path, f"Member must have length less than or equal to {high}")
             checks.append(check_max_len)
         else:
-            def check_max(v: Any, path: str, p: Problems) -> None:
+            def check_max(v: Any, path: Path, p: Problems) -> None:
                 if v > high:
                     _problem(p, v, path, f"Member must have value less than or equal to {high}")
             checks.append(check_max)
@@ -91,14 +102,14 @@ def _scalar_checks(shape: Shape) -> list[Checker]:
         text = meta["pattern"]
         compiled = _java_pattern(text)
         if compiled is not None:
-            def check_pattern(v: Any, path: str, p: Problems) -> None:
+            def check_pattern(v: Any, path: Path, p: Problems) -> None:
                 if compiled.fullmatch(v) is None:
                     _problem(p, v, path, f"Member must satisfy regular expression pattern: {text}")
             checks.append(check_pattern)
     if shape.type_name == "string" and shape.enum:
         allowed = frozenset(shape.enum)
         listed = "[" + ", ".join(shape.enum) + "]"
-        def check_enum(v: Any, path: str, p: Problems) -> None:
+        def check_enum(v: Any, path: Path, p: Problems) -> None:
             if v not in allowed:
                 _problem(p, v, path, f"Member must satisfy enum value set: {listed}")
         checks.append(check_enum)
@@ -133,7 +144,7 @@ def _build(shape: Shape, building: set[str]) -> Checker | None:
     if len(checks) == 1:
         return checks[0]
 
-    def check(v: Any, path: str, p: Problems) -> None:
+    def check(v: Any, path: Path, p: Problems) -> None:
         for c in checks:
             c(v, path, p)
 
@@ -151,15 +162,14 @@ def _structure(shape: Shape, building: set[str]) -> Checker | None:
         return None
     required_paths = [(name, _camel(name)) for name in required]
 
-    def check(v: dict[str, Any], path: str, p: Problems) -> None:
-        prefix = f"{path}." if path else ""
+    def check(v: dict[str, Any], path: Path, p: Problems) -> None:
         for name, label in required_paths:
             if v.get(name) is None:
-                _problem(p, None, prefix + label, "Member must not be null")
+                _problem(p, None, (path, label), "Member must not be null")
         for name, label, c in members:
             value = v.get(name)
             if value is not None:
-                c(value, prefix + label, p)
+                c(value, (path, label), p)
 
     return check
 
@@ -169,9 +179,9 @@ def _list(shape: Shape, building: set[str]) -> Checker | None:
     if item is None:
         return None
 
-    def check(v: list[Any], path: str, p: Problems) -> None:
+    def check(v: list[Any], path: Path, p: Problems) -> None:
         for i, element in enumerate(v, 1):
-            item(element, f"{path}.{i}.member", p)
+            item(element, ((path, i), "member"), p)
 
     return check
 
@@ -182,12 +192,12 @@ def _map(shape: Shape, building: set[str]) -> Checker | None:
     if key is None and value is None:
         return None
 
-    def check(v: dict[str, Any], path: str, p: Problems) -> None:
+    def check(v: dict[str, Any], path: Path, p: Problems) -> None:
         for k, element in v.items():
             if key is not None:
-                key(k, f"{path}.{k}.key", p)
+                key(k, ((path, k), "key"), p)
             if value is not None and element is not None:
-                value(element, f"{path}.{k}.member", p)
+                value(element, ((path, k), "member"), p)
 
     return check
 
@@ -199,7 +209,7 @@ def problems_of(operation: OperationModel, params: dict[str, Any]) -> Problems:
     c = checker(shape)
     problems: Problems = []
     if c is not None:
-        c(params, "", problems)
+        c(params, None, problems)
     return problems
 
 
