@@ -9,15 +9,14 @@ straight to the app (no sockets, no wrk), so the numbers are the server's own CP
 from __future__ import annotations
 
 import asyncio
-import cProfile
-import pstats
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from cloudtwin.config import Settings
 from cloudtwin.server.app import build_app
+
+from inprocess import best_of_three, drive, profile
 
 AUTH = (b"AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, "
         b"SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=abcdef0123456789")
@@ -38,16 +37,7 @@ def scope(method: str, path: str, query: bytes = b"", length: int = 0) -> dict:
 
 
 async def call(app, method: str, path: str, query: bytes = b"", body: bytes = b"") -> list[dict]:
-    sent: list[dict] = []
-    msgs = [{"type": "http.request", "body": body, "more_body": False}]
-
-    async def receive() -> dict:
-        return msgs.pop()
-
-    async def send(message: dict) -> None:
-        sent.append(message)
-
-    await app(scope(method, path, query, len(body)), receive, send)
+    sent = await drive(app, scope(method, path, query, len(body)), body)
     assert sent[0]["status"] in (200, 404), sent
     return sent
 
@@ -73,21 +63,11 @@ async def main(argv: list[str]) -> None:
         await call(app, "PUT", f"/bench/list/{i:07d}", body=b"x")
     await app.storage.flush()
     for name, (method, path, query, body) in cases().items():
-        rounds, best = ROUNDS[name], float("inf")
-        for _ in range(3):  # the best of three: the machine is shared
-            started = time.process_time()
-            for _ in range(rounds):
-                await call(app, method, path, query, body)
-            best = min(best, (time.process_time() - started) / rounds)
+        best = await best_of_three(lambda: call(app, method, path, query, body), ROUNDS[name])
         print(f"{name}: {best * 1e6:.1f} us/op")
     if argv:
         method, path, query, body = cases()[argv[0]]
-        profile = cProfile.Profile()
-        profile.enable()
-        for _ in range(ROUNDS[argv[0]]):
-            await call(app, method, path, query, body)
-        profile.disable()
-        pstats.Stats(profile).sort_stats("tottime").print_stats(30)
+        await profile(lambda: call(app, method, path, query, body), ROUNDS[argv[0]])
 
 
 if __name__ == "__main__":
