@@ -23,7 +23,7 @@ from cloudtwin.protocols.aws.errors import AwsError
 from cloudtwin.protocols.aws.wire import wire_protocol
 from cloudtwin.protocols.http import HttpRequest, HttpResponse
 from cloudtwin.server import internal
-from cloudtwin.server.http import ClientGone, Receive, Send, read_body, request_head, write_response
+from cloudtwin.server.http import BodyTooLarge, ClientGone, Receive, Send, read_body, request_head, write_response
 from cloudtwin.server.routing import Route, Router
 from cloudtwin.server.wiring import Engine, build_services
 from cloudtwin.storage import Storage
@@ -74,6 +74,9 @@ class CloudTwin:
                 await read_body(request, receive, self._spool_dir, spool=streams)
             except ClientGone:
                 return
+            except BodyTooLarge as exc:
+                await write_response(self._too_large(route, exc), send)
+                return
             try:
                 response = await self.respond(request, route)
                 await write_response(response, send, head_only=request.method == "HEAD")
@@ -110,6 +113,12 @@ class CloudTwin:
         if self.storage.dirty:
             await self.storage.flush()
         return response
+
+    def _too_large(self, route: Route | None, exc: BodyTooLarge) -> HttpResponse:
+        if route is None:
+            return HttpResponse(413, [("content-type", "text/plain")], f"cloudtwin: {exc}\n".encode())
+        error = AwsError("RequestEntityTooLarge", str(exc), 413)
+        return wire_protocol(route.protocol).serialize_error(route.face.model, None, error, self._request_ids())
 
     def account_of(self, access_key: str) -> str:
         """A 12-digit access key id is that account; any other key is the default account."""

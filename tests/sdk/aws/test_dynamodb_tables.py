@@ -178,3 +178,18 @@ def test_malformed_json_is_serialization_exception(server: Any) -> None:
                          "SignedHeaders=host, Signature=0"})
     assert response.status_code == 400
     assert response.json()["__type"].endswith("SerializationException")
+
+
+def test_an_oversized_body_is_refused_and_the_server_keeps_serving(server: Any, ddb: Any, make_table: Any) -> None:
+    import requests
+
+    name = make_table()
+    ddb.put_item(TableName=name, Item={"pk": {"S": "kept"}})
+    body = b'{"TableName": "' + name.encode() + b'", "Item": {"pk": {"S": "' + b"x" * (65 * 1024 * 1024) + b'"}}}'
+    response = requests.post(server.endpoint, data=body, headers={
+        "X-Amz-Target": "DynamoDB_20120810.PutItem", "Content-Type": "application/x-amz-json-1.0",
+        "Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, "
+                         "SignedHeaders=host, Signature=0"})
+    assert response.status_code == 413
+    assert response.json()["__type"].endswith("RequestEntityTooLarge")
+    assert ddb.get_item(TableName=name, Key={"pk": {"S": "kept"}})["Item"] == {"pk": {"S": "kept"}}
