@@ -81,6 +81,14 @@ def test_select_count(ddb: Any, trips: str) -> None:
     assert page["Count"] == 100 and "Items" not in page
 
 
+def test_describe_table_counts_index_items(ddb: Any, trips: str) -> None:
+    table = ddb.describe_table(TableName=trips)["Table"]
+    assert table["ItemCount"] == 101
+    assert [(i["IndexName"], i["ItemCount"]) for i in table["GlobalSecondaryIndexes"]] == [("by-city", 10)]
+    assert [(i["IndexName"], i["ItemCount"]) for i in table["LocalSecondaryIndexes"]] == [("by-fare", 101)]
+    assert 0 < table["GlobalSecondaryIndexes"][0]["IndexSizeBytes"] < table["TableSizeBytes"]
+
+
 def test_sparse_gsi_keys_only(ddb: Any, trips: str) -> None:
     page = ddb.query(TableName=trips, IndexName="by-city", KeyConditionExpression="city = :c",
                      ExpressionAttributeValues={":c": {"S": "lisbon"}})

@@ -5,7 +5,8 @@ LIMITATIONS (known differences from AWS):
   secondary indexes are updated with the table, so they are never stale.
 - Capacity is recorded, never enforced: no throttling.
 - ItemCount/TableSizeBytes are exact at every DescribeTable (AWS refreshes them about every
-  six hours); index ItemCount/IndexSizeBytes are reported as 0.
+  six hours); so is an index's ItemCount, while its IndexSizeBytes counts its items whole (exact
+  for ALL projections, an upper bound for KEYS_ONLY and INCLUDE).
 - TTL deletes expired items within one sweep interval (default 1 s) of their expiry on the
   server clock, where AWS takes up to a few days.
 - Resource policies are stored and versioned, not enforced; contributor insights record their

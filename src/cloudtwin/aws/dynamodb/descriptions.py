@@ -34,7 +34,7 @@ def table_arn(scope: Scope, name: str) -> str:
     return arn("dynamodb", scope, f"table/{name}")
 
 
-def _index(scope: Scope, table: str, index: IndexSpec, billing: str) -> dict[str, Any]:
+def _index(scope: Scope, table: str, index: IndexSpec, billing: str, stats: tuple[int, int]) -> dict[str, Any]:
     projection: dict[str, Any] = {"ProjectionType": index.projection}
     if index.non_key_attributes:
         projection["NonKeyAttributes"] = list(index.non_key_attributes)
@@ -42,8 +42,8 @@ def _index(scope: Scope, table: str, index: IndexSpec, billing: str) -> dict[str
         "IndexName": index.name,
         "KeySchema": key_schema(index.hash_key, index.range_key),
         "Projection": projection,
-        "IndexSizeBytes": 0,
-        "ItemCount": 0,
+        "IndexSizeBytes": stats[1],
+        "ItemCount": stats[0],
         "IndexArn": table_arn(scope, f"{table}/index/{index.name}"),
     }
     if index.kind == GLOBAL:
@@ -76,8 +76,9 @@ def describe(scope: Scope, info: TableInfo, status: str | None = None) -> dict[s
     if billing == "PAY_PER_REQUEST":
         table["BillingModeSummary"] = {"BillingMode": billing,
                                        "LastUpdateToPayPerRequestDateTime": _moment(info.created)}
-    gsis = [_index(scope, spec.name, i, billing) for i in spec.indexes if i.kind == GLOBAL]
-    lsis = [_index(scope, spec.name, i, billing) for i in spec.indexes if i.kind != GLOBAL]
+    stats = info.index_stats
+    gsis = [_index(scope, spec.name, i, billing, stats.get(i.name, (0, 0))) for i in spec.indexes if i.kind == GLOBAL]
+    lsis = [_index(scope, spec.name, i, billing, stats.get(i.name, (0, 0))) for i in spec.indexes if i.kind != GLOBAL]
     if gsis:
         table["GlobalSecondaryIndexes"] = gsis
     if lsis:

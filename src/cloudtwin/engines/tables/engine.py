@@ -123,7 +123,8 @@ class TablesEngine:
 
     def _info(self, table: Table) -> TableInfo:
         count, size = self.store.table_stats(table.id)
-        return TableInfo(table.spec, table.created, "ACTIVE", count, size, table.table_id, dict(table.tags))
+        indexes = self.store.index_stats(table.id) if table.spec.indexes else {}
+        return TableInfo(table.spec, table.created, "ACTIVE", count, size, table.table_id, dict(table.tags), indexes)
 
     def _backfill(self, table: Table, spec: TableSpec, indexes: list[IndexSpec]) -> None:
         for pk, sk, blob in list(self.store.all_items(table.id)):

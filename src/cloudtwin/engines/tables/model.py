@@ -81,6 +81,8 @@ class TableInfo:
     #: Identifier that is unique for the life of the table (changes when it is re-created).
     table_id: str
     tags: dict[str, str]
+    #: Per index: (items in it, total size of those items whole, an upper bound of its size).
+    index_stats: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass

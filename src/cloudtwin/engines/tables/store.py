@@ -99,6 +99,13 @@ class TableStore:
         count, size = self.db.one("SELECT count(*), coalesce(sum(size), 0) FROM items WHERE tbl=?", (tbl,))
         return int(count), int(size)
 
+    def index_stats(self, tbl: int) -> dict[str, tuple[int, int]]:
+        """Per index: (entries, total size of the items they point at)."""
+        rows = self.db.all("SELECT e.idx, count(*), coalesce(sum(i.size), 0) FROM index_entries e JOIN items i "
+                           "ON i.tbl=e.tbl AND i.h=e.th AND i.pk=e.tpk AND i.sk=e.tsk WHERE e.tbl=? GROUP BY e.idx",
+                           (tbl,))
+        return {idx: (int(count), int(size)) for idx, count, size in rows}
+
     # -- items --------------------------------------------------------------------------------
     def get(self, tbl: int, pk: bytes, sk: bytes) -> bytes | None:
         row = self.db.one("SELECT item FROM items WHERE tbl=? AND h=? AND pk=? AND sk=?", (tbl, key_hash(pk), pk, sk))
