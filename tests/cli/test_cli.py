@@ -77,3 +77,21 @@ def test_ephemeral_keeps_nothing_on_disk(tmp_path: Path) -> None:
     finally:
         server.stop()
     assert not (tmp_path / "never").exists()
+
+
+def test_debug_log_shows_each_request(tmp_path: Path) -> None:
+    import boto3
+
+    server = ServerProcess(tmp_path / "data", "--log-level", "debug").start()
+    try:
+        ddb = boto3.client("dynamodb", endpoint_url=server.endpoint, region_name="eu-west-1")
+        ddb.list_tables()
+        try:
+            ddb.describe_table(TableName="missing-table")
+        except ddb.exceptions.ResourceNotFoundException:
+            pass
+    finally:
+        server.stop()
+    log = server.log.read_text()
+    assert "dynamodb.ListTables -> 200 (000000000000/eu-west-1," in log
+    assert "dynamodb.DescribeTable -> 400" in log

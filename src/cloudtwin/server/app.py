@@ -56,6 +56,7 @@ class CloudTwin:
         self.started = time.monotonic()
         self._ticker: asyncio.Task[None] | None = None
         self._request_ids = RequestIds()
+        self._log_requests = log.isEnabledFor(logging.DEBUG)
         #: Large request bodies are spooled here (beside the data, not in a RAM-backed /tmp).
         self._spool_dir = self.storage.body_dir("spool")
 
@@ -112,7 +113,15 @@ class CloudTwin:
             return wire_protocol(route.protocol).serialize_error(route.face.model, None, error, ctx.request_id)
         if self.storage.dirty:
             await self.storage.flush()
+        if self._log_requests:
+            self._log_request(route, request, response, ctx)
         return response
+
+    def _log_request(self, route: Route, request: HttpRequest, response: HttpResponse, ctx: RequestContext) -> None:
+        """One line per request (with --log-level debug): service.operation, status, account."""
+        operation = wire_protocol(route.protocol).operation_name(request, route.face.model) or "?"
+        log.debug("%s.%s -> %d (%s/%s, %s)", route.face.service, operation, response.status, ctx.scope.tenant,
+                  ctx.scope.location, ctx.request_id)
 
     def _too_large(self, route: Route | None, exc: BodyTooLarge) -> HttpResponse:
         if route is None:
